@@ -1,0 +1,127 @@
+package dev.sluice.api;
+
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.error.SluiceException;
+import dev.sluice.metrics.SluiceMetrics;
+import dev.sluice.openai.TokenCounter;
+import dev.sluice.provider.ModelRouter;
+import dev.sluice.stream.StreamPipeline;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.HttpResponseException;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Sluice HTTP server: Javalin on Jetty 12, every request on its own virtual thread.
+ *
+ * <p>Routes: {@code POST /v1/chat/completions}, {@code GET /v1/models[/{id}]}, {@code GET /health},
+ * {@code GET /ready}, {@code GET /metrics}. Every error, including unknown paths (404) and wrong
+ * methods (405), is answered in OpenAI's error shape.
+ */
+public final class SluiceServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SluiceServer.class);
+
+  private final Javalin app;
+  private final ModelRouter router;
+  private final SluiceMetrics metrics;
+
+  private SluiceServer(Javalin app, ModelRouter router, SluiceMetrics metrics) {
+    this.app = app;
+    this.router = router;
+    this.metrics = metrics;
+  }
+
+  /** Starts a server for {@code config} with the providers it names. */
+  public static SluiceServer start(SluiceConfig config) {
+    TokenCounter tokens = new TokenCounter();
+    return start(config, new ModelRouter(config.models(), tokens), tokens);
+  }
+
+  /** Starts a server routing through {@code router}; the server closes it when it stops. */
+  public static SluiceServer start(SluiceConfig config, ModelRouter router, TokenCounter tokens) {
+    SluiceMetrics metrics = new SluiceMetrics();
+    StreamPipeline pipeline = new StreamPipeline(metrics, tokens);
+    ChatCompletionsHandler chat =
+        new ChatCompletionsHandler(router, pipeline, metrics, config.server().maxBodyBytes());
+    ModelsHandler models = new ModelsHandler(router);
+    ReadinessCheck readiness = new ReadinessCheck(router.models());
+    String apiKey = config.server().apiKey();
+    ApiKeyCheck keyCheck = apiKey == null ? null : new ApiKeyCheck(apiKey);
+
+    Javalin app =
+        Javalin.create(
+            cfg -> {
+              cfg.concurrency.useVirtualThreads = true;
+              cfg.startup.showJavalinBanner = false;
+              cfg.startup.showOldJavalinVersionWarning = false;
+              cfg.jetty.host = config.server().host();
+              cfg.jetty.port = config.server().port();
+              cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+              // SSE must not be compressed: a gzip stream holds events back (STACK.md).
+              cfg.http.compressionStrategy = CompressionStrategy.NONE;
+              cfg.http.prefer405over404 = true;
+              cfg.http.maxRequestSize = config.server().maxBodyBytes();
+              cfg.requestLogger.http(
+                  (ctx, ms) -> {
+                    if (ctx.statusCode() >= 400) {
+                      log.info(
+                          "{} {} -> {} in {} ms ({})",
+                          ctx.method(),
+                          ctx.path(),
+                          ctx.statusCode(),
+                          Math.round(ms),
+                          RequestIds.of(ctx));
+                    }
+                  });
+              cfg.routes.before(RequestIds::assign);
+              if (keyCheck != null) {
+                cfg.routes.before("/v1/*", keyCheck::check);
+              }
+              cfg.routes.post("/v1/chat/completions", chat::handle);
+              cfg.routes.get("/v1/models", models::list);
+              cfg.routes.get("/v1/models/{id}", models::get);
+              cfg.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
+              cfg.routes.get("/ready", readiness::handle);
+              cfg.routes.get(
+                  "/metrics",
+                  ctx ->
+                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(metrics.scrape()));
+              cfg.routes.exception(SluiceException.class, (e, ctx) -> ErrorResponses.write(ctx, e));
+              cfg.routes.exception(
+                  HttpResponseException.class,
+                  (e, ctx) -> ErrorResponses.status(ctx, e.getStatus(), e.getMessage()));
+              cfg.routes.exception(Exception.class, (e, ctx) -> ErrorResponses.unexpected(ctx, e));
+              cfg.routes.error(404, ctx -> ErrorResponses.status(ctx, 404, null));
+              cfg.routes.error(405, ctx -> ErrorResponses.status(ctx, 405, null));
+            });
+    app.start();
+    log.info(
+        "Sluice listening on http://{}:{} with models {}",
+        config.server().host(),
+        app.port(),
+        router.models().stream().map(m -> m.name()).toList());
+    return new SluiceServer(app, router, metrics);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** The server's base URL for OpenAI clients: {@code http://127.0.0.1:<port>/v1}. */
+  public URI openAiBaseUrl() {
+    return URI.create("http://127.0.0.1:" + port() + "/v1");
+  }
+
+  public SluiceMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    router.close();
+  }
+}

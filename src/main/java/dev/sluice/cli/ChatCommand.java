@@ -1,0 +1,112 @@
+package dev.sluice.cli;
+
+import dev.sluice.client.ChatClient;
+import dev.sluice.client.ChatClientException;
+import dev.sluice.openai.ChatMessage;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice chat}: stream a reply to the terminal, once or in an interactive loop. */
+@Command(
+    name = "chat",
+    mixinStandardHelpOptions = true,
+    description = "Chat with a model through Sluice (or any OpenAI-compatible server).")
+public final class ChatCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--model",
+      defaultValue = "mock",
+      description = "Model to use (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(
+      names = "--base-url",
+      defaultValue = "http://127.0.0.1:8080/v1",
+      description = "Server's OpenAI base URL (default: ${DEFAULT-VALUE}).")
+  URI baseUrl;
+
+  @Option(names = "--api-key", description = "Bearer key (default: $SLUICE_API_KEY).")
+  String apiKey;
+
+  @Option(
+      names = "--delay",
+      defaultValue = "0",
+      description = "Print one character every N ms, evenly, whatever the chunk sizes.")
+  long delayMs;
+
+  @Option(names = "--no-stream", description = "Ask for the whole reply at once.")
+  boolean noStream;
+
+  @Option(names = "--system", description = "A system prompt.")
+  String system;
+
+  @Parameters(arity = "0..*", description = "The prompt. Without one, an interactive loop starts.")
+  List<String> prompt = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    String key = apiKey != null ? apiKey : System.getenv("SLUICE_API_KEY");
+    ChatClient client = new ChatClient(baseUrl, key);
+    List<ChatMessage> history = new ArrayList<>();
+    if (system != null) {
+      history.add(new ChatMessage("system", system));
+    }
+    if (!prompt.isEmpty()) {
+      return turn(client, history, String.join(" ", prompt), out) ? 0 : 1;
+    }
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    out.println("Chatting with " + model + " at " + baseUrl + ". Ctrl-D or /exit to leave.");
+    while (true) {
+      out.print("> ");
+      out.flush();
+      String line = in.readLine();
+      if (line == null || line.strip().equals("/exit")) {
+        return 0;
+      }
+      if (!line.isBlank()) {
+        turn(client, history, line, out);
+      }
+    }
+  }
+
+  /** One exchange; prints the reply or one line of error. Returns whether it succeeded. */
+  private boolean turn(ChatClient client, List<ChatMessage> history, String text, PrintWriter out)
+      throws InterruptedException {
+    history.add(new ChatMessage("user", text));
+    PacedPrinter printer = new PacedPrinter(out, delayMs);
+    try {
+      String reply;
+      if (noStream) {
+        reply = client.complete(model, history);
+        printer.accept(reply);
+      } else {
+        reply = client.stream(model, history, printer);
+      }
+      printer.finish();
+      out.println();
+      history.add(new ChatMessage("assistant", reply));
+      return true;
+    } catch (ChatClientException e) {
+      printer.finish();
+      out.println();
+      history.remove(history.size() - 1);
+      spec.commandLine().getErr().println("sluice chat: error: " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      return false;
+    }
+  }
+}

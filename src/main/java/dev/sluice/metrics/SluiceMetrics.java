@@ -1,0 +1,93 @@
+package dev.sluice.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sluice's Prometheus metrics, served at {@code GET /metrics}:
+ *
+ * <ul>
+ *   <li>{@code sluice_active_streams}: streams open right now;
+ *   <li>{@code sluice_requests_total{model,status}}: chat requests by model and HTTP status;
+ *   <li>{@code sluice_streams_total{model,outcome}}: how streams ended (completed, error,
+ *       client_gone);
+ *   <li>{@code sluice_time_to_first_token_seconds{model}}: histogram;
+ *   <li>{@code sluice_chunks_sent_total}: chunks written to clients;
+ *   <li>{@code sluice_upstream_errors_total{model}}: upstream failures before or during streams.
+ * </ul>
+ *
+ * Thread-safe. The per-chunk counter is a single shared meter, so the hot path does no lookup.
+ */
+public final class SluiceMetrics {
+  private final PrometheusMeterRegistry registry;
+  private final AtomicInteger activeStreams = new AtomicInteger();
+  private final Counter chunksSent;
+
+  public SluiceMetrics() {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.gauge("sluice.active.streams", activeStreams);
+    chunksSent =
+        Counter.builder("sluice.chunks.sent")
+            .description("Chunks written to clients")
+            .register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  public void streamOpened() {
+    activeStreams.incrementAndGet();
+  }
+
+  public void streamClosed(String model, String outcome) {
+    activeStreams.decrementAndGet();
+    registry.counter("sluice.streams", "model", model, "outcome", outcome).increment();
+  }
+
+  public int activeStreams() {
+    return activeStreams.get();
+  }
+
+  public void request(String model, int status) {
+    registry
+        .counter("sluice.requests", "model", model, "status", Integer.toString(status))
+        .increment();
+  }
+
+  public void timeToFirstToken(String model, Duration elapsed) {
+    Timer.builder("sluice.time.to.first.token")
+        .description("Time from request to the first content or tool-call chunk")
+        .tag("model", model)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(elapsed);
+  }
+
+  public void chunkSent() {
+    chunksSent.increment();
+  }
+
+  public void upstreamError(String model) {
+    registry.counter("sluice.upstream.errors", "model", model).increment();
+  }
+
+  /** Sizes of request bodies, to size the body limit. */
+  public void requestBytes(long bytes) {
+    DistributionSummary.builder("sluice.request.body.bytes")
+        .baseUnit("bytes")
+        .register(registry)
+        .record(bytes);
+  }
+}

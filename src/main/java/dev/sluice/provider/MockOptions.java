@@ -1,0 +1,81 @@
+package dev.sluice.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.error.InvalidRequestException;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * The mock's per-request options, from {@code "sluice": {"mock": {...}}}.
+ *
+ * @param text the exact reply, or null to generate one
+ * @param tokens how many tokens a generated reply has
+ * @param intervalMs the pause between tokens (between deltas in messy mode)
+ * @param messy emit what real providers emit: uneven deltas, empty ones, a character split across
+ *     deltas, a first delta with empty content
+ */
+record MockOptions(String text, int tokens, int intervalMs, boolean messy) {
+  static final int DEFAULT_TOKENS = 40;
+
+  /** About 50 tokens a second, the pace of a fast hosted model. */
+  static final int DEFAULT_INTERVAL_MS = 20;
+
+  private static final Set<String> KEYS = Set.of("text", "tokens", "interval_ms", "messy");
+
+  static MockOptions from(JsonNode node) {
+    if (node.isMissingNode() || node.isNull()) {
+      return new MockOptions(null, DEFAULT_TOKENS, DEFAULT_INTERVAL_MS, false);
+    }
+    if (!node.isObject()) {
+      throw new InvalidRequestException(
+          "sluice.mock", "Invalid type for 'sluice.mock': expected an object.");
+    }
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!KEYS.contains(key)) {
+        throw new InvalidRequestException(
+            "sluice.mock." + key,
+            "Unknown option 'sluice.mock."
+                + key
+                + "'. The mock accepts: interval_ms, messy, text,"
+                + " tokens.");
+      }
+    }
+    JsonNode text = node.get("text");
+    if (text != null && !text.isTextual()) {
+      throw new InvalidRequestException(
+          "sluice.mock.text", "Invalid type for 'sluice.mock.text': expected a string.");
+    }
+    JsonNode messy = node.get("messy");
+    if (messy != null && !messy.isBoolean()) {
+      throw new InvalidRequestException(
+          "sluice.mock.messy", "Invalid type for 'sluice.mock.messy': expected a boolean.");
+    }
+    return new MockOptions(
+        text == null ? null : text.asText(),
+        intOption(node, "tokens", DEFAULT_TOKENS, 1, 100_000),
+        intOption(node, "interval_ms", DEFAULT_INTERVAL_MS, 0, 60_000),
+        messy != null && messy.asBoolean());
+  }
+
+  private static int intOption(JsonNode node, String key, int fallback, int min, int max) {
+    JsonNode value = node.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+      throw new InvalidRequestException(
+          "sluice.mock." + key,
+          "Invalid value for 'sluice.mock."
+              + key
+              + "': "
+              + value
+              + ". Expected an integer from "
+              + min
+              + " to "
+              + max
+              + ".");
+    }
+    return value.asInt();
+  }
+}

@@ -1,0 +1,108 @@
+package dev.sluice.provider;
+
+import dev.sluice.openai.ChatRequest;
+import dev.sluice.openai.StreamEvent;
+import dev.sluice.openai.TokenCounter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The embedded {@code mock} model: a deterministic reply streamed token by token at a realistic
+ * pace, with usage counted, so Sluice runs and can be tested with nothing configured. Options in
+ * {@code "sluice": {"mock": {...}}} (see {@link MockOptions}). Thread-safe.
+ */
+final class MockProvider implements ChatProvider {
+  private final TokenCounter tokens;
+
+  MockProvider(TokenCounter tokens) {
+    this.tokens = tokens;
+  }
+
+  @Override
+  public UpstreamStream open(ChatRequest request, String upstreamModel) {
+    MockOptions options = MockOptions.from(request.extension("mock"));
+    MockReply reply = MockReply.of(request, options);
+    List<String> deltas = options.messy() ? messy(reply.tokens()) : reply.tokens();
+    StreamEvent.Usage usage =
+        new StreamEvent.Usage(tokens.countPrompt(request.messages()), reply.tokens().size());
+    return new MockStream(deltas, reply.finishReason(), usage, options.intervalMs());
+  }
+
+  /**
+   * Re-cuts the reply the way real providers deliver it: a first empty delta, uneven sizes, empty
+   * deltas in between, and the first astral character (an emoji) split between its two UTF-16
+   * halves. Seeded by the text, so it stays deterministic.
+   */
+  static List<String> messy(List<String> replyTokens) {
+    String text = String.join("", replyTokens);
+    SplittableRandom random = new SplittableRandom(text.hashCode());
+    int forcedCut = -1;
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isHighSurrogate(text.charAt(i))) {
+        forcedCut = i + 1;
+        break;
+      }
+    }
+    List<String> deltas = new ArrayList<>();
+    deltas.add("");
+    int at = 0;
+    while (at < text.length()) {
+      int end = Math.min(text.length(), at + 1 + random.nextInt(10));
+      if (forcedCut > at && forcedCut < end) {
+        end = forcedCut;
+      }
+      deltas.add(text.substring(at, end));
+      if (random.nextInt(6) == 0) {
+        deltas.add("");
+      }
+      at = end;
+    }
+    return deltas;
+  }
+
+  /** Plays back a prepared reply; {@link #close()} wakes a paused {@link #next()} at once. */
+  private static final class MockStream implements UpstreamStream {
+    private final List<String> deltas;
+    private final String finishReason;
+    private final StreamEvent.Usage usage;
+    private final long intervalMs;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private int position;
+
+    MockStream(List<String> deltas, String finishReason, StreamEvent.Usage usage, long intervalMs) {
+      this.deltas = deltas;
+      this.finishReason = finishReason;
+      this.usage = usage;
+      this.intervalMs = intervalMs;
+    }
+
+    @Override
+    public StreamEvent next() throws InterruptedException {
+      if (closed.getCount() == 0) {
+        return null;
+      }
+      int index = position++;
+      if (index < deltas.size()) {
+        if (index > 0 && intervalMs > 0 && closed.await(intervalMs, TimeUnit.MILLISECONDS)) {
+          return null;
+        }
+        return new StreamEvent.Text(deltas.get(index));
+      }
+      if (index == deltas.size()) {
+        return new StreamEvent.Finish(finishReason);
+      }
+      if (index == deltas.size() + 1) {
+        return usage;
+      }
+      return null;
+    }
+
+    @Override
+    public void close() {
+      closed.countDown();
+    }
+  }
+}

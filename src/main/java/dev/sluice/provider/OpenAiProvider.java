@@ -1,0 +1,152 @@
+package dev.sluice.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.config.ModelConfig;
+import dev.sluice.error.UpstreamException;
+import dev.sluice.openai.ChatRequest;
+import dev.sluice.openai.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Any OpenAI-compatible upstream (OpenAI, vLLM, Ollama, LM Studio...): forwards the client's body
+ * (minus Sluice's extension, with the upstream model name) as a streaming request and reads the
+ * upstream's SSE as it arrives. The upstream is always asked to stream, with usage, whatever the
+ * client asked: the pipeline turns the stream into whatever the client wants.
+ *
+ * <p>Thread-safe; one instance per configured model.
+ */
+final class OpenAiProvider implements ChatProvider {
+  private static final int MAX_ERROR_BODY = 64 * 1024;
+
+  private final ModelConfig config;
+  private final HttpClient client;
+  private final URI endpoint;
+
+  OpenAiProvider(ModelConfig config, HttpClient client) {
+    this.config = config;
+    this.client = client;
+    this.endpoint = URI.create(config.baseUrl() + "/chat/completions");
+  }
+
+  @Override
+  public UpstreamStream open(ChatRequest request, String upstreamModel)
+      throws InterruptedException {
+    HttpRequest.Builder http =
+        HttpRequest.newBuilder(endpoint)
+            .header("Content-Type", "application/json")
+            .header("Accept", "text/event-stream")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body(request, upstreamModel)));
+    if (config.apiKey() != null) {
+      http.header("Authorization", "Bearer " + config.apiKey());
+    }
+    HttpResponse<InputStream> response;
+    try {
+      response = client.send(http.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpConnectTimeoutException e) {
+      throw new UpstreamException(
+          504,
+          "Timed out connecting to the upstream of model '"
+              + config.name()
+              + "' at "
+              + endpoint.getHost()
+              + ":"
+              + port()
+              + ".",
+          e);
+    } catch (IOException e) {
+      throw new UpstreamException(
+          502,
+          "Could not reach the upstream of model '"
+              + config.name()
+              + "' at "
+              + endpoint.getHost()
+              + ":"
+              + port()
+              + ": "
+              + describe(e),
+          e);
+    }
+    if (response.statusCode() != 200) {
+      throw relayedError(response);
+    }
+    return new OpenAiStream(response.body());
+  }
+
+  private byte[] body(ChatRequest request, String upstreamModel) {
+    ObjectNode body = request.body().deepCopy();
+    body.remove("sluice");
+    body.put("model", upstreamModel);
+    body.put("stream", true);
+    JsonNode options = body.get("stream_options");
+    ObjectNode streamOptions =
+        options instanceof ObjectNode o ? o : body.putObject("stream_options");
+    streamOptions.put("include_usage", true);
+    try {
+      return Json.MAPPER.writeValueAsBytes(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The upstream's own error, with its status and message, in OpenAI's shape. */
+  private UpstreamException relayedError(HttpResponse<InputStream> response) {
+    String text;
+    try (InputStream in = response.body()) {
+      text = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      text = "";
+    }
+    int status = response.statusCode();
+    try {
+      JsonNode error = Json.MAPPER.readTree(text).path("error");
+      if (error.isObject()) {
+        return new UpstreamException(
+            status,
+            error.path("type").asText(defaultType(status)),
+            error.path("code").isNull() ? null : error.path("code").asText(null),
+            error.path("param").isNull() ? null : error.path("param").asText(null),
+            error.path("message").asText("The upstream answered HTTP " + status));
+      }
+    } catch (IOException | RuntimeException notJson) {
+      // Fall through: relay the status with a plain message.
+    }
+    String snippet = text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    return new UpstreamException(
+        status,
+        defaultType(status),
+        null,
+        null,
+        "The upstream of model '"
+            + config.name()
+            + "' answered HTTP "
+            + status
+            + (snippet.isBlank() ? "" : ": " + snippet.strip()));
+  }
+
+  private static String defaultType(int status) {
+    return switch (status) {
+      case 401 -> "authentication_error";
+      case 403 -> "permission_error";
+      case 429 -> "rate_limit_error";
+      default -> status >= 500 ? "server_error" : "invalid_request_error";
+    };
+  }
+
+  private int port() {
+    return endpoint.getPort() > 0
+        ? endpoint.getPort()
+        : ("https".equals(endpoint.getScheme()) ? 443 : 80);
+  }
+
+  private static String describe(IOException e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,116 @@
+package dev.sluice.stream;
+
+import java.util.function.Consumer;
+
+/**
+ * An incremental Server-Sent Events parser following the WHATWG HTML "event stream interpretation"
+ * rules: lines end in CRLF, LF or CR; a blank line dispatches the event; lines starting with {@code
+ * :} are comments; one space after the field colon is dropped; {@code data} lines are joined with
+ * {@code \n}; an event with no data is not dispatched.
+ *
+ * <p>Input may be cut anywhere, including between the CR and LF of one line ending: feed the
+ * fragments in order with {@link #feed(CharSequence)}. Not thread-safe; one parser per stream.
+ */
+public final class SseParser {
+  private final Consumer<SseEvent> listener;
+  private final StringBuilder line = new StringBuilder(256);
+  private final StringBuilder data = new StringBuilder(256);
+  private String eventType;
+  private String lastId;
+  private boolean hasData;
+  private boolean afterCr;
+  private boolean started;
+
+  public SseParser(Consumer<SseEvent> listener) {
+    this.listener = listener;
+  }
+
+  /** Consumes the next fragment of the stream, dispatching every event it completes. */
+  public void feed(CharSequence chars) {
+    for (int i = 0; i < chars.length(); i++) {
+      char c = chars.charAt(i);
+      if (!started) {
+        started = true;
+        if (c == '\uFEFF') {
+          continue; // A leading byte-order mark is ignored (WHATWG).
+        }
+      }
+      if (afterCr) {
+        afterCr = false;
+        if (c == '\n') {
+          continue; // The LF of a CRLF whose CR ended the previous line.
+        }
+      }
+      if (c == '\r') {
+        afterCr = true;
+        endLine();
+      } else if (c == '\n') {
+        endLine();
+      } else {
+        line.append(c);
+      }
+    }
+  }
+
+  /** The id of the last event seen, or null: what a client sends back as Last-Event-ID. */
+  public String lastEventId() {
+    return lastId;
+  }
+
+  private void endLine() {
+    if (line.isEmpty()) {
+      dispatch();
+      return;
+    }
+    if (line.charAt(0) != ':') {
+      int colon = indexOf(line, ':');
+      String field = colon < 0 ? line.toString() : line.substring(0, colon);
+      int valueStart = colon < 0 ? line.length() : colon + 1;
+      if (valueStart < line.length() && line.charAt(valueStart) == ' ') {
+        valueStart++;
+      }
+      field(field, valueStart);
+    }
+    line.setLength(0);
+  }
+
+  private void field(String name, int valueStart) {
+    switch (name) {
+      case "data" -> {
+        if (hasData) {
+          data.append('\n');
+        }
+        data.append(line, valueStart, line.length());
+        hasData = true;
+      }
+      case "event" -> eventType = line.substring(valueStart);
+      case "id" -> {
+        String id = line.substring(valueStart);
+        if (id.indexOf('\0') < 0) {
+          lastId = id;
+        }
+      }
+      default -> {
+        // "retry" and unknown fields are ignored.
+      }
+    }
+  }
+
+  private void dispatch() {
+    if (hasData) {
+      listener.accept(new SseEvent(lastId, eventType, data.toString()));
+    }
+    data.setLength(0);
+    hasData = false;
+    eventType = null;
+  }
+
+  private static int indexOf(StringBuilder sb, char c) {
+    for (int i = 0; i < sb.length(); i++) {
+      if (sb.charAt(i) == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
