@@ -1,7 +1,6 @@
 package dev.sluice.metrics;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -81,13 +80,5 @@ public final class SluiceMetrics {
 
   public void upstreamError(String model) {
     registry.counter("sluice.upstream.errors", "model", model).increment();
-  }
-
-  /** Sizes of request bodies, to size the body limit. */
-  public void requestBytes(long bytes) {
-    DistributionSummary.builder("sluice.request.body.bytes")
-        .baseUnit("bytes")
-        .register(registry)
-        .record(bytes);
   }
 }
