@@ -6,15 +6,20 @@ import dev.sluice.config.ModelConfig;
 import dev.sluice.openai.Json;
 import dev.sluice.provider.ModelRoute;
 import dev.sluice.provider.ModelRouter;
+import dev.sluice.provider.UpstreamModelList;
 import io.javalin.http.Context;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * {@code GET /v1/models} and {@code GET /v1/models/{id}} in OpenAI's list and model shapes, with a
- * {@code description} added. Pattern entries ({@code gpt-*}) cannot be enumerated: they are not
- * listed, but {@code /v1/models/{id}} answers for any name they match.
+ * {@code description} added. For a pattern entry ({@code gpt-*}) the matching models are read from
+ * the upstream's own {@code /models} (cached; skipped if it does not answer), and {@code
+ * /v1/models/{id}} answers for any name a pattern matches.
  */
 final class ModelsHandler {
   private final ModelRouter router;
+  private final UpstreamModelList upstreamModels = new UpstreamModelList();
   private final long created = System.currentTimeMillis() / 1000;
 
   ModelsHandler(ModelRouter router) {
@@ -25,9 +30,19 @@ final class ModelsHandler {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("object", "list");
     ArrayNode data = root.putArray("data");
+    Set<String> listed = new HashSet<>();
     for (ModelConfig model : router.models()) {
-      if (!model.isPattern()) {
+      if (!model.isPattern() && listed.add(model.name())) {
         data.add(model(model.name(), model));
+      }
+    }
+    for (ModelConfig pattern : router.models()) {
+      if (pattern.isPattern()) {
+        for (String id : upstreamModels.idsFor(pattern)) {
+          if (listed.add(id) && router.route(id).config() == pattern) {
+            data.add(model(id, pattern));
+          }
+        }
       }
     }
     ctx.contentType("application/json").result(Json.MAPPER.writeValueAsBytes(root));
