@@ -4,6 +4,7 @@ import dev.sluice.client.ChatClient;
 import dev.sluice.client.ChatClientException;
 import dev.sluice.openai.ChatMessage;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -55,6 +56,9 @@ public final class ChatCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", description = "The prompt. Without one, an interactive loop starts.")
   List<String> prompt = new ArrayList<>();
 
+  /** Where the interactive loop reads prompts; tests replace it. */
+  InputStream input = System.in;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -67,8 +71,7 @@ public final class ChatCommand implements Callable<Integer> {
     if (!prompt.isEmpty()) {
       return turn(client, history, String.join(" ", prompt), out) ? 0 : 1;
     }
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
     out.println("Chatting with " + model + " at " + baseUrl + ". Ctrl-D or /exit to leave.");
     while (true) {
       out.print("> ");

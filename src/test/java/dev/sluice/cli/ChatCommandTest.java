@@ -90,6 +90,33 @@ class ChatCommandTest {
   }
 
   @Test
+  void interactiveLoopKeepsTheConversation() throws Exception {
+    ChatCommand command = new ChatCommand();
+    command.input =
+        new java.io.ByteArrayInputStream(
+            "first\n\nsecond\n/exit\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    StringWriter out = new StringWriter();
+    CommandLine cmd = new CommandLine(command);
+    cmd.setOut(new PrintWriter(out, true));
+    int code = cmd.execute("--base-url", baseUrl);
+    assertThat(code).isZero();
+    ChatClient client = new ChatClient(server.openAiBaseUrl(), null);
+    String first = client.complete("mock", List.of(new ChatMessage("user", "first")));
+    // The second turn is sent with the whole history, so its reply depends on the first.
+    String second =
+        client.complete(
+            "mock",
+            List.of(
+                new ChatMessage("user", "first"),
+                new ChatMessage("assistant", first),
+                new ChatMessage("user", "second")));
+    assertThat(second).isNotEqualTo(expectedReply("second"));
+    assertThat(out.toString())
+        .contains("> " + first + System.lineSeparator())
+        .contains("> " + second + System.lineSeparator());
+  }
+
+  @Test
   void anUnreachableServerIsOneLineToo() {
     StringWriter err = new StringWriter();
     CommandLine cmd = Sluice.commandLine();

@@ -1,0 +1,90 @@
+package dev.sluice.stream;
+
+import dev.sluice.error.SluiceException;
+import dev.sluice.error.UpstreamException;
+import dev.sluice.openai.StreamEvent;
+import dev.sluice.provider.UpstreamStream;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads an {@link UpstreamStream} on its own virtual thread into a small bounded queue, so that the
+ * pipeline can wait for the next event with a deadline: held text must be released after its max
+ * delay even while the upstream is silent. The bound also pushes back on the upstream when the
+ * client reads slowly.
+ *
+ * <p>One consumer thread. {@link #close()} closes the upstream (cancelling it) and stops the
+ * reading thread; it is safe to call twice.
+ */
+final class UpstreamPump implements AutoCloseable {
+  private static final Object END = new Object();
+
+  private record Failure(SluiceException error) {}
+
+  private final UpstreamStream upstream;
+  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(64);
+  private final Thread reader;
+  private boolean ended;
+
+  UpstreamPump(UpstreamStream upstream) {
+    this.upstream = upstream;
+    this.reader = Thread.ofVirtual().name("sluice-upstream").start(this::pump);
+  }
+
+  private void pump() {
+    try {
+      try {
+        for (StreamEvent event; (event = upstream.next()) != null; ) {
+          queue.put(event);
+        }
+        queue.put(END);
+      } catch (SluiceException e) {
+        queue.put(new Failure(e));
+      } catch (RuntimeException e) {
+        queue.put(new Failure(new UpstreamException(502, "The provider failed: " + e, e)));
+      }
+    } catch (InterruptedException e) {
+      // Closed by the consumer: nobody is waiting for more.
+    }
+  }
+
+  /**
+   * The next event, waiting at most {@code timeoutNanos}; null when the wait timed out or the
+   * upstream ended (tell them apart with {@link #ended()}).
+   *
+   * @throws SluiceException the upstream's failure, in order after the events before it
+   */
+  StreamEvent poll(long timeoutNanos) throws InterruptedException {
+    if (ended) {
+      return null;
+    }
+    Object item =
+        timeoutNanos == Long.MAX_VALUE
+            ? queue.take()
+            : queue.poll(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
+    if (item == null) {
+      return null;
+    }
+    if (item == END) {
+      ended = true;
+      return null;
+    }
+    if (item instanceof Failure failure) {
+      ended = true;
+      throw failure.error();
+    }
+    return (StreamEvent) item;
+  }
+
+  /** Whether the upstream has ended (normally or by failure) and every event was taken. */
+  boolean ended() {
+    return ended;
+  }
+
+  @Override
+  public void close() {
+    upstream.close();
+    reader.interrupt();
+  }
+}
