@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import java.io.PrintWriter;
+import java.text.BreakIterator;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -18,6 +19,7 @@ final class PacedPrinter implements Consumer<String> {
   private final long delayMs;
   private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
   private final Thread printer;
+  private final StringBuilder pending = new StringBuilder();
 
   PacedPrinter(PrintWriter out, long delayMs) {
     this.out = out;
@@ -31,13 +33,30 @@ final class PacedPrinter implements Consumer<String> {
       out.print(delta);
       out.flush();
     } else {
-      delta.codePoints().forEach(cp -> queue.add(Character.toString(cp)));
+      pending.append(delta);
+      // The last cluster may still grow (an accent or a ZWJ part in the next delta): hold it.
+      BreakIterator clusters = BreakIterator.getCharacterInstance();
+      clusters.setText(pending.toString());
+      int start = clusters.first();
+      for (int end = clusters.next();
+          end != BreakIterator.DONE;
+          start = end, end = clusters.next()) {
+        if (end == pending.length()) {
+          break;
+        }
+        queue.add(pending.substring(start, end));
+      }
+      pending.delete(0, start);
     }
   }
 
   /** Blocks until every buffered character has been printed. */
   void finish() throws InterruptedException {
     if (printer != null) {
+      if (!pending.isEmpty()) {
+        queue.add(pending.toString());
+        pending.setLength(0);
+      }
       queue.add(END);
       printer.join();
     }
