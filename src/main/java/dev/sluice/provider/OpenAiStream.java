@@ -38,6 +38,9 @@ final class OpenAiStream implements UpstreamStream {
 
   @Override
   public StreamEvent next() {
+    if (closed) {
+      return null; // Events already read but not yet taken are dropped with the stream.
+    }
     while (pending.isEmpty()) {
       if (done || closed) {
         return null;
