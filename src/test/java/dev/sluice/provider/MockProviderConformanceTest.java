@@ -2,7 +2,6 @@ package dev.sluice.provider;
 
 import dev.sluice.config.ModelConfig;
 import dev.sluice.openai.ChatRequest;
-import dev.sluice.openai.TokenCounter;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +13,7 @@ class MockProviderConformanceTest extends ProviderConformanceTest {
 
   @BeforeEach
   void start() {
-    router = new ModelRouter(List.of(ModelConfig.mock()), new TokenCounter());
+    router = new ModelRouter(List.of(ModelConfig.mock()), ProviderTestSupport.TOKENS);
     route = router.route("mock");
   }
 

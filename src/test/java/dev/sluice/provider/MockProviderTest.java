@@ -13,9 +13,9 @@ import dev.sluice.config.ModelConfig;
 import dev.sluice.error.InvalidRequestException;
 import dev.sluice.openai.ChatRequest;
 import dev.sluice.openai.StreamEvent;
-import dev.sluice.openai.TokenCounter;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,9 +32,14 @@ class MockProviderTest {
   private ModelRouter router;
   private ModelRoute route;
 
+  @BeforeAll
+  static void warmUp() throws Exception {
+    ProviderTestSupport.warmUp();
+  }
+
   @BeforeEach
   void start() {
-    router = new ModelRouter(List.of(ModelConfig.mock()), new TokenCounter());
+    router = new ModelRouter(List.of(ModelConfig.mock()), ProviderTestSupport.TOKENS);
     route = router.route("mock");
   }
 

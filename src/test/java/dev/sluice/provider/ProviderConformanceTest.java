@@ -10,6 +10,7 @@ import dev.sluice.openai.ChatRequest;
 import dev.sluice.openai.StreamEvent;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,6 +21,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(5)
 abstract class ProviderConformanceTest {
   private static final Duration PROMPTLY = Duration.ofSeconds(1);
+
+  @BeforeAll
+  static void warmUp() throws Exception {
+    ProviderTestSupport.warmUp();
+  }
 
   /** The provider under test, ready to serve {@link #request()}. */
   protected abstract ChatProvider provider();

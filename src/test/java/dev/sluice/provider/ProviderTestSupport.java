@@ -3,6 +3,12 @@ package dev.sluice.provider;
 import dev.sluice.openai.ChatRequest;
 import dev.sluice.openai.ChatRequestParser;
 import dev.sluice.openai.StreamEvent;
+import dev.sluice.openai.TokenCounter;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +17,38 @@ import java.util.List;
 final class ProviderTestSupport {
   private static final ChatRequestParser PARSER = new ChatRequestParser();
 
+  /**
+   * One counter for all tests: each instance loads the o200k encoding on first use (about half a
+   * second), as the server does once at startup.
+   */
+  static final TokenCounter TOKENS = new TokenCounter();
+
   private ProviderTestSupport() {}
+
+  /**
+   * Pays the JVM's one-time costs outside the timed tests (a second or two on a cold JVM): the
+   * token encoding, Jackson's first mapper, and java.net.http's first exchange, here a {@code GET
+   * /v1/models} to a fake upstream. Idempotent.
+   */
+  static synchronized void warmUp() throws IOException, InterruptedException {
+    if (!warm) {
+      TOKENS.count("warm up");
+      OpenAiFixtures.textReply();
+      try (FakeUpstream upstream = FakeUpstream.start();
+          HttpClient client = HttpClient.newHttpClient()) {
+        HttpResponse<Void> models =
+            client.send(
+                HttpRequest.newBuilder(URI.create(upstream.baseUrl() + "/models")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (models.statusCode() != 200) {
+          throw new AssertionError("the fake upstream's GET /v1/models: " + models.statusCode());
+        }
+      }
+      warm = true;
+    }
+  }
+
+  private static boolean warm;
 
   /** A request parsed exactly as Sluice parses a client's body. */
   static ChatRequest request(String json) {
