@@ -30,6 +30,7 @@ final class OpenAiStream implements UpstreamStream {
   private volatile boolean closed;
   private boolean done;
   private boolean finished;
+  private UpstreamException failure;
 
   OpenAiStream(InputStream body) {
     this.body = body;
@@ -38,7 +39,15 @@ final class OpenAiStream implements UpstreamStream {
 
   @Override
   public StreamEvent next() {
+    if (closed) {
+      return null; // Events already read but not yet taken are dropped with the stream.
+    }
     while (pending.isEmpty()) {
+      if (failure != null) {
+        UpstreamException f = failure;
+        failure = null;
+        throw f;
+      }
       if (done || closed) {
         return null;
       }
@@ -73,12 +82,18 @@ final class OpenAiStream implements UpstreamStream {
       done = true;
       return;
     }
-    ChunkDecoder.decode(
-        event.data(),
-        e -> {
-          finished |= e instanceof StreamEvent.Finish;
-          pending.add(e);
-        });
+    try {
+      ChunkDecoder.decode(
+          event.data(),
+          e -> {
+            finished |= e instanceof StreamEvent.Finish;
+            pending.add(e);
+          });
+    } catch (UpstreamException e) {
+      // Thrown once the events that came before it in the same read have been taken.
+      failure = e;
+      done = true;
+    }
   }
 
   @Override
