@@ -57,6 +57,7 @@ class BadInputTest {
         bad("malformed JSON", "{\"model\": \"mock\", \"messages\": [", null),
         bad("trailing garbage", "{\"model\":\"mock\"," + MESSAGES + "} x", null),
         bad("empty body", "", null),
+        bad("nesting deeper than 200", "{\"model\":\"mock\",\"x\":" + "[".repeat(300), null),
         bad("body is an array", "[{\"model\":\"mock\"}]", null),
         bad("body is a string", "\"hello\"", null),
         bad("missing model", "{" + MESSAGES + "}", "model"),
@@ -128,6 +129,22 @@ class BadInputTest {
       assertThat(error.get("param").asText()).isEqualTo(param);
       assertThat(error.get("message").asText()).contains(param);
     }
+  }
+
+  @Test
+  void invalidUtf8IsA400() {
+    byte[] body =
+        "{\"model\":\"mock\",\"messages\":[{\"role\":\"user\",\"content\":\"\u00ff\"}]}"
+            .getBytes(StandardCharsets.ISO_8859_1);
+    HttpRequest request =
+        TestHttp.request(server, "/v1/chat/completions")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+
+    JsonNode error =
+        assertOpenAiError(TestHttp.send(client, request), 400, "invalid_request_error");
+    assertThat(error.get("message").asText()).contains("UTF-8");
   }
 
   @ParameterizedTest
