@@ -146,7 +146,16 @@ final class OpenAiProvider implements ChatProvider {
         : ("https".equals(endpoint.getScheme()) ? 443 : 80);
   }
 
+  /**
+   * What went wrong, for the client's error message. java.net.http's exceptions often carry no
+   * message; the client then gets a phrase, never a Java class name.
+   */
   private static String describe(IOException e) {
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    if (e.getMessage() != null) {
+      return e.getMessage();
+    }
+    return e instanceof java.net.ConnectException
+        ? "the connection was refused or failed."
+        : "the connection failed.";
   }
 }
