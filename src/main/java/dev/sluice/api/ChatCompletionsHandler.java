@@ -9,6 +9,7 @@ import dev.sluice.openai.ChunkEncoder;
 import dev.sluice.provider.ModelRoute;
 import dev.sluice.provider.ModelRouter;
 import dev.sluice.provider.UpstreamStream;
+import dev.sluice.stream.Chunking;
 import dev.sluice.stream.CompletionCollector;
 import dev.sluice.stream.SseChunkSink;
 import dev.sluice.stream.SseWriter;
@@ -48,9 +49,14 @@ final class ChatCompletionsHandler {
     long start = System.nanoTime();
     ChatRequest request;
     ModelRoute route;
+    Chunking chunking;
     try {
       request = parser.parse(RequestBodies.read(ctx, maxBodyBytes));
       route = router.route(request.model());
+      StreamOptions.checkKeys(request);
+      chunking =
+          StreamOptions.chunking(
+              request, route.config(), ctx.header(StreamOptions.CHUNKING_HEADER));
     } catch (SluiceException e) {
       metrics.request("-", e.status());
       throw e;
@@ -68,14 +74,15 @@ final class ChatCompletionsHandler {
     metrics.request(request.model(), 200);
     try (upstream) {
       if (request.stream()) {
-        stream(ctx, request, upstream, start);
+        stream(ctx, request, upstream, chunking, start);
       } else {
-        collect(ctx, request, upstream, start);
+        collect(ctx, request, upstream, chunking, start);
       }
     }
   }
 
-  private void stream(Context ctx, ChatRequest request, UpstreamStream upstream, long start)
+  private void stream(
+      Context ctx, ChatRequest request, UpstreamStream upstream, Chunking chunking, long start)
       throws IOException, InterruptedException {
     HttpServletResponse res = ctx.res();
     res.setStatus(200);
@@ -94,6 +101,7 @@ final class ChatCompletionsHandler {
               RequestIds.of(ctx),
               upstream,
               new SseChunkSink(encoder, writer, metrics, request.includeUsage()),
+              chunking,
               start);
       outcome = result == StreamPipeline.Outcome.COMPLETED ? "completed" : "error";
     } catch (ClientGoneException e) {
@@ -103,10 +111,11 @@ final class ChatCompletionsHandler {
     }
   }
 
-  private void collect(Context ctx, ChatRequest request, UpstreamStream upstream, long start)
+  private void collect(
+      Context ctx, ChatRequest request, UpstreamStream upstream, Chunking chunking, long start)
       throws ClientGoneException, InterruptedException {
     CompletionCollector collector = new CompletionCollector();
-    pipeline.run(request, RequestIds.of(ctx), upstream, collector, start);
+    pipeline.run(request, RequestIds.of(ctx), upstream, collector, chunking, start);
     ctx.status(200)
         .contentType("application/json")
         .result(collector.body(RequestIds.completionId(), epochSeconds(), request.model()));

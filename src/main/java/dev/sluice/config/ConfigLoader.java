@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.sluice.stream.Chunking;
+import dev.sluice.stream.ChunkingPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -33,7 +35,15 @@ public final class ConfigLoader {
       Set.of("host", "port", "api_key", "max_body_bytes");
   private static final Set<String> MODEL_KEYS =
       Set.of(
-          "name", "provider", "model", "base_url", "api_key", "description", "connect_timeout_ms");
+          "name",
+          "provider",
+          "model",
+          "base_url",
+          "api_key",
+          "description",
+          "connect_timeout_ms",
+          "chunking",
+          "max_delay_ms");
   private static final Set<String> PROVIDERS = Set.of("openai", "mock");
 
   private final Map<String, String> env;
@@ -190,7 +200,22 @@ public final class ConfigLoader {
             path,
             "description",
             provider.equals("mock") ? ModelConfig.mock().description() : null),
-        Duration.ofMillis(timeoutMs));
+        Duration.ofMillis(timeoutMs),
+        chunking(fields, model, path));
+  }
+
+  private static Chunking chunking(Fields fields, ObjectNode model, String path) {
+    String name = fields.string(model, path, "chunking", null);
+    ChunkingPolicy policy;
+    try {
+      policy = name == null ? Chunking.DEFAULT.policy() : ChunkingPolicy.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw fields.error(path + ".chunking", e.getMessage());
+    }
+    long delayMs =
+        fields.integer(
+            model, path, "max_delay_ms", Chunking.DEFAULT.maxDelay().toMillis(), 0, 60_000);
+    return new Chunking(policy, Duration.ofMillis(delayMs));
   }
 
   private static URI uri(Fields fields, String path, String value) {

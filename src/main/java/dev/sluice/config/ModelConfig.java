@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.stream.Chunking;
 import java.net.URI;
 import java.time.Duration;
 
@@ -12,6 +13,7 @@ import java.time.Duration;
  * @param upstreamModel the upstream's name for the model, or null to send {@code name}
  * @param baseUrl the upstream's base URL, such as {@code https://api.openai.com/v1}
  * @param apiKey the upstream's key, or null to send none
+ * @param chunking how this model's text is grouped into chunks unless a request says otherwise
  */
 public record ModelConfig(
     String name,
@@ -20,10 +22,31 @@ public record ModelConfig(
     URI baseUrl,
     String apiKey,
     String description,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    Chunking chunking) {
 
   public static final URI OPENAI_BASE_URL = URI.create("https://api.openai.com/v1");
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** An entry with the default chunking. */
+  public ModelConfig(
+      String name,
+      String provider,
+      String upstreamModel,
+      URI baseUrl,
+      String apiKey,
+      String description,
+      Duration connectTimeout) {
+    this(
+        name,
+        provider,
+        upstreamModel,
+        baseUrl,
+        apiKey,
+        description,
+        connectTimeout,
+        Chunking.DEFAULT);
+  }
 
   /** The built-in model that needs nothing configured. */
   public static ModelConfig mock() {

@@ -13,13 +13,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one path every response takes from a provider to a client: pulls events from the {@link
- * UpstreamStream}, drops empty text, keeps characters whole, records time to first token, always
- * ends with a finish and a usage event (counted when the upstream sent none), and hands the result
- * to a {@link ChunkSink}.
+ * UpstreamStream}, groups text into coherent chunks ({@link ChunkCoalescer}: never empty, never
+ * half a character, words whole unless the model stalls), records time to first token, always ends
+ * with a finish and a usage event (counted when the upstream sent none), and hands the result to a
+ * {@link ChunkSink}.
  *
- * <p>Runs on the request's virtual thread and blocks on the upstream. A {@link ClientGoneException}
- * from the sink propagates, and the caller's try-with-resources on the upstream cancels it.
- * Thread-safe: all per-stream state lives in {@link #run}.
+ * <p>Runs on the request's virtual thread; an {@link UpstreamPump} reads the upstream on another,
+ * so that held text can be released at its deadline while the upstream is silent. A {@link
+ * ClientGoneException} from the sink propagates; the caller, who opened the upstream, closes it
+ * (which cancels it) as soon as {@link #run} returns or throws. Thread-safe: all per-stream state
+ * lives in {@link #run}.
  */
 public final class StreamPipeline {
   private static final Logger log = LoggerFactory.getLogger(StreamPipeline.class);
@@ -41,6 +44,7 @@ public final class StreamPipeline {
   /**
    * Relays {@code upstream} to {@code sink} until the end or a failure.
    *
+   * @param chunking how text is grouped into chunks
    * @param startNanos when the request arrived, for time to first token
    */
   public Outcome run(
@@ -48,13 +52,23 @@ public final class StreamPipeline {
       String requestId,
       UpstreamStream upstream,
       ChunkSink sink,
+      Chunking chunking,
       long startNanos)
       throws ClientGoneException, InterruptedException {
-    Run run = new Run(request, sink, startNanos);
+    Run run = new Run(request, sink, chunking, startNanos);
     sink.start();
-    try {
-      for (StreamEvent event; (event = upstream.next()) != null; ) {
-        run.handle(event);
+    try (UpstreamPump pump = new UpstreamPump(upstream)) {
+      while (true) {
+        long deadline = run.coalescer.deadlineNanos();
+        long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+        StreamEvent event = pump.poll(wait);
+        if (event != null) {
+          run.handle(event);
+        } else if (pump.ended()) {
+          break;
+        } else {
+          run.send(run.coalescer.releaseIfDue(System.nanoTime()));
+        }
       }
       run.finish();
       return Outcome.COMPLETED;
@@ -73,25 +87,22 @@ public final class StreamPipeline {
     private final ChatRequest request;
     private final ChunkSink sink;
     private final long startNanos;
-    private final TextHold hold = new TextHold();
+    private final ChunkCoalescer coalescer;
     private final StringBuilder produced = new StringBuilder();
     private StreamEvent.Usage usage;
     private boolean firstTokenSeen;
     private boolean finished;
 
-    Run(ChatRequest request, ChunkSink sink, long startNanos) {
+    Run(ChatRequest request, ChunkSink sink, Chunking chunking, long startNanos) {
       this.request = request;
       this.sink = sink;
+      this.coalescer = new ChunkCoalescer(chunking.policy(), chunking.maxDelayNanos());
       this.startNanos = startNanos;
     }
 
     void handle(StreamEvent event) throws ClientGoneException {
       switch (event) {
-        case StreamEvent.Text text -> {
-          if (!text.text().isEmpty()) {
-            sendText(hold.add(text.text()));
-          }
-        }
+        case StreamEvent.Text text -> send(coalescer.offer(text.text(), System.nanoTime()));
         case StreamEvent.ToolCall call -> {
           releaseHeld();
           firstToken();
@@ -120,11 +131,12 @@ public final class StreamPipeline {
       sink.end();
     }
 
+    /** Held text goes out before anything that must not overtake it. */
     void releaseHeld() throws ClientGoneException {
-      sendText(hold.drain());
+      send(coalescer.drain());
     }
 
-    private void sendText(String text) throws ClientGoneException {
+    void send(String text) throws ClientGoneException {
       if (text.isEmpty()) {
         return;
       }

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
  * delay even while the upstream is silent. The bound also pushes back on the upstream when the
  * client reads slowly.
  *
- * <p>One consumer thread. {@link #close()} closes the upstream (cancelling it) and stops the
- * reading thread; it is safe to call twice.
+ * <p>One consumer thread. {@link #close()} stops the reading thread; closing (cancelling) the
+ * upstream stays with whoever opened it, which also unblocks a read in progress. Safe to call
+ * twice.
  */
 final class UpstreamPump implements AutoCloseable {
   private static final Object END = new Object();
@@ -84,7 +85,6 @@ final class UpstreamPump implements AutoCloseable {
 
   @Override
   public void close() {
-    upstream.close();
     reader.interrupt();
   }
 }

@@ -12,9 +12,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A provider the test drives. Each stream sends {@code "Hello"}, then blocks in {@code next()}
+ * A provider the test drives. Each stream sends {@code "Hello "}, then blocks in {@code next()}
  * until the test counts down {@link ScriptedStream#release} (or the server closes the stream). Then
- * a {@link Mode#GATED} stream sends {@code " world"}, {@code "!"} and finishes with stop; an {@link
+ * a {@link Mode#GATED} stream sends {@code "world"}, {@code "!"} and finishes with stop; an {@link
  * Mode#ENDLESS} one sends {@code " tick"} every millisecond until it is closed.
  */
 final class ScriptedProvider implements ChatProvider {
@@ -68,7 +68,7 @@ final class ScriptedProvider implements ChatProvider {
       }
       int index = position++;
       if (index == 0) {
-        return new StreamEvent.Text("Hello");
+        return new StreamEvent.Text("Hello ");
       }
       if (index == 1) {
         release.await(); // close() also opens the gate
@@ -81,7 +81,7 @@ final class ScriptedProvider implements ChatProvider {
         return isClosed || index > MAX_TICKS ? null : new StreamEvent.Text(" tick");
       }
       return switch (index) {
-        case 1 -> new StreamEvent.Text(" world");
+        case 1 -> new StreamEvent.Text("world");
         case 2 -> new StreamEvent.Text("!");
         case 3 -> new StreamEvent.Finish("stop");
         default -> null;
