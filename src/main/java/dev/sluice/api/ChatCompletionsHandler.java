@@ -8,6 +8,7 @@ import dev.sluice.openai.ChatRequestParser;
 import dev.sluice.openai.ChunkEncoder;
 import dev.sluice.provider.ModelRoute;
 import dev.sluice.provider.ModelRouter;
+import dev.sluice.provider.UpstreamPump;
 import dev.sluice.provider.UpstreamStream;
 import dev.sluice.stream.Chunking;
 import dev.sluice.stream.CompletionCollector;
@@ -72,17 +73,17 @@ final class ChatCompletionsHandler {
       throw e;
     }
     metrics.request(request.model(), 200);
-    try (upstream) {
+    try (UpstreamPump pump = new UpstreamPump(upstream)) {
       if (request.stream()) {
-        stream(ctx, request, upstream, chunking, start);
+        stream(ctx, request, pump, chunking, start);
       } else {
-        collect(ctx, request, upstream, chunking, start);
+        collect(ctx, request, pump, chunking, start);
       }
     }
   }
 
   private void stream(
-      Context ctx, ChatRequest request, UpstreamStream upstream, Chunking chunking, long start)
+      Context ctx, ChatRequest request, UpstreamPump upstream, Chunking chunking, long start)
       throws IOException, InterruptedException {
     HttpServletResponse res = ctx.res();
     res.setStatus(200);
@@ -112,7 +113,7 @@ final class ChatCompletionsHandler {
   }
 
   private void collect(
-      Context ctx, ChatRequest request, UpstreamStream upstream, Chunking chunking, long start)
+      Context ctx, ChatRequest request, UpstreamPump upstream, Chunking chunking, long start)
       throws ClientGoneException, InterruptedException {
     CompletionCollector collector = new CompletionCollector();
     pipeline.run(request, RequestIds.of(ctx), upstream, collector, chunking, start);

@@ -6,7 +6,7 @@ import dev.sluice.metrics.SluiceMetrics;
 import dev.sluice.openai.ChatRequest;
 import dev.sluice.openai.StreamEvent;
 import dev.sluice.openai.TokenCounter;
-import dev.sluice.provider.UpstreamStream;
+import dev.sluice.provider.UpstreamPump;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
  * with a finish and a usage event (counted when the upstream sent none), and hands the result to a
  * {@link ChunkSink}.
  *
- * <p>Runs on the request's virtual thread; an {@link UpstreamPump} reads the upstream on another,
- * so that held text can be released at its deadline while the upstream is silent. A {@link
- * ClientGoneException} from the sink propagates; the caller, who opened the upstream, closes it
- * (which cancels it) as soon as {@link #run} returns or throws. Thread-safe: all per-stream state
- * lives in {@link #run}.
+ * <p>Runs on the calling virtual thread; the {@link UpstreamPump} reads the upstream on another, so
+ * that held text can be released at its deadline while the upstream is silent. A {@link
+ * ClientGoneException} from the sink propagates; the caller owns the pump and closes it (which
+ * cancels the upstream) as soon as {@link #run} returns or throws. Thread-safe: all per-stream
+ * state lives in {@link #run}.
  */
 public final class StreamPipeline {
   private static final Logger log = LoggerFactory.getLogger(StreamPipeline.class);
@@ -42,7 +42,7 @@ public final class StreamPipeline {
   }
 
   /**
-   * Relays {@code upstream} to {@code sink} until the end or a failure.
+   * Relays the events of {@code upstream} to {@code sink} until the end or a failure.
    *
    * @param chunking how text is grouped into chunks
    * @param startNanos when the request arrived, for time to first token
@@ -50,21 +50,21 @@ public final class StreamPipeline {
   public Outcome run(
       ChatRequest request,
       String requestId,
-      UpstreamStream upstream,
+      UpstreamPump upstream,
       ChunkSink sink,
       Chunking chunking,
       long startNanos)
       throws ClientGoneException, InterruptedException {
     Run run = new Run(request, sink, chunking, startNanos);
     sink.start();
-    try (UpstreamPump pump = new UpstreamPump(upstream)) {
+    try {
       while (true) {
         long deadline = run.coalescer.deadlineNanos();
         long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
-        StreamEvent event = pump.poll(wait);
+        StreamEvent event = upstream.poll(wait);
         if (event != null) {
           run.handle(event);
-        } else if (pump.ended()) {
+        } else if (upstream.ended()) {
           break;
         } else {
           run.send(run.coalescer.releaseIfDue(System.nanoTime()));

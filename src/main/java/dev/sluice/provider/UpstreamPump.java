@@ -1,9 +1,8 @@
-package dev.sluice.stream;
+package dev.sluice.provider;
 
 import dev.sluice.error.SluiceException;
 import dev.sluice.error.UpstreamException;
 import dev.sluice.openai.StreamEvent;
-import dev.sluice.provider.UpstreamStream;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -14,11 +13,11 @@ import java.util.concurrent.TimeUnit;
  * delay even while the upstream is silent. The bound also pushes back on the upstream when the
  * client reads slowly.
  *
- * <p>One consumer thread. {@link #close()} stops the reading thread; closing (cancelling) the
- * upstream stays with whoever opened it, which also unblocks a read in progress. Safe to call
- * twice.
+ * <p>The pump owns its upstream: {@link #close()} closes (cancels) it, which also unblocks a read
+ * in progress, and stops the reading thread. Safe to call twice, from any thread. One consumer
+ * thread calls {@link #poll}.
  */
-final class UpstreamPump implements AutoCloseable {
+public final class UpstreamPump implements AutoCloseable {
   private static final Object END = new Object();
 
   private record Failure(SluiceException error) {}
@@ -28,7 +27,7 @@ final class UpstreamPump implements AutoCloseable {
   private final Thread reader;
   private boolean ended;
 
-  UpstreamPump(UpstreamStream upstream) {
+  public UpstreamPump(UpstreamStream upstream) {
     this.upstream = upstream;
     this.reader = Thread.ofVirtual().name("sluice-upstream").start(this::pump);
   }
@@ -56,7 +55,7 @@ final class UpstreamPump implements AutoCloseable {
    *
    * @throws SluiceException the upstream's failure, in order after the events before it
    */
-  StreamEvent poll(long timeoutNanos) throws InterruptedException {
+  public StreamEvent poll(long timeoutNanos) throws InterruptedException {
     if (ended) {
       return null;
     }
@@ -79,12 +78,13 @@ final class UpstreamPump implements AutoCloseable {
   }
 
   /** Whether the upstream has ended (normally or by failure) and every event was taken. */
-  boolean ended() {
+  public boolean ended() {
     return ended;
   }
 
   @Override
   public void close() {
+    upstream.close();
     reader.interrupt();
   }
 }
