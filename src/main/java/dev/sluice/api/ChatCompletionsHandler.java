@@ -12,11 +12,15 @@ import dev.sluice.provider.UpstreamPump;
 import dev.sluice.provider.UpstreamStream;
 import dev.sluice.stream.Chunking;
 import dev.sluice.stream.CompletionCollector;
-import dev.sluice.stream.SseChunkSink;
+import dev.sluice.stream.EventsExpiredException;
+import dev.sluice.stream.LogChunkSink;
+import dev.sluice.stream.SseRelay;
 import dev.sluice.stream.SseWriter;
+import dev.sluice.stream.StreamLog;
 import dev.sluice.stream.StreamPipeline;
+import dev.sluice.stream.StreamProducer;
+import dev.sluice.stream.StreamStore;
 import io.javalin.http.Context;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +39,22 @@ final class ChatCompletionsHandler {
   private final ChatRequestParser parser = new ChatRequestParser();
   private final ModelRouter router;
   private final StreamPipeline pipeline;
+  private final StreamStore store;
+  private final SseRelay relay;
   private final SluiceMetrics metrics;
   private final long maxBodyBytes;
 
   ChatCompletionsHandler(
-      ModelRouter router, StreamPipeline pipeline, SluiceMetrics metrics, long maxBodyBytes) {
+      ModelRouter router,
+      StreamPipeline pipeline,
+      StreamStore store,
+      SseRelay relay,
+      SluiceMetrics metrics,
+      long maxBodyBytes) {
     this.router = router;
     this.pipeline = pipeline;
+    this.store = store;
+    this.relay = relay;
     this.metrics = metrics;
     this.maxBodyBytes = maxBodyBytes;
   }
@@ -51,6 +64,7 @@ final class ChatCompletionsHandler {
     ChatRequest request;
     ModelRoute route;
     Chunking chunking;
+    boolean resumable;
     try {
       request = parser.parse(RequestBodies.read(ctx, maxBodyBytes));
       route = router.route(request.model());
@@ -58,6 +72,7 @@ final class ChatCompletionsHandler {
       chunking =
           StreamOptions.chunking(
               request, route.config(), ctx.header(StreamOptions.CHUNKING_HEADER));
+      resumable = StreamOptions.resumable(request);
     } catch (SluiceException e) {
       metrics.request("-", e.status());
       throw e;
@@ -73,42 +88,57 @@ final class ChatCompletionsHandler {
       throw e;
     }
     metrics.request(request.model(), 200);
-    try (UpstreamPump pump = new UpstreamPump(upstream)) {
-      if (request.stream()) {
-        stream(ctx, request, pump, chunking, start);
-      } else {
+    UpstreamPump pump = new UpstreamPump(upstream);
+    if (request.stream()) {
+      stream(ctx, request, pump, chunking, resumable, start);
+    } else {
+      try (pump) {
         collect(ctx, request, pump, chunking, start);
       }
     }
   }
 
+  /**
+   * Starts the stream's producer, then relays its log to this client. When the client goes away, a
+   * resumable stream goes on for a later resume; any other is cancelled at once.
+   */
   private void stream(
-      Context ctx, ChatRequest request, UpstreamPump upstream, Chunking chunking, long start)
+      Context ctx,
+      ChatRequest request,
+      UpstreamPump pump,
+      Chunking chunking,
+      boolean resumable,
+      long start)
       throws IOException, InterruptedException {
-    HttpServletResponse res = ctx.res();
-    res.setStatus(200);
-    res.setContentType("text/event-stream; charset=utf-8");
-    res.setHeader("Cache-Control", "no-cache");
-    res.setHeader("X-Accel-Buffering", "no");
+    String id = RequestIds.completionId();
+    StreamLog events = store.create(id, resumable);
     ChunkEncoder encoder =
-        new ChunkEncoder(
-            RequestIds.completionId(), epochSeconds(), request.model(), request.includeUsage());
-    String outcome = "client_gone";
-    metrics.streamOpened();
-    try (SseWriter writer = new SseWriter(res.getOutputStream())) {
-      StreamPipeline.Outcome result =
-          pipeline.run(
-              request,
-              RequestIds.of(ctx),
-              upstream,
-              new SseChunkSink(encoder, writer, metrics, request.includeUsage()),
-              chunking,
-              start);
-      outcome = result == StreamPipeline.Outcome.COMPLETED ? "completed" : "error";
-    } catch (ClientGoneException e) {
-      log.debug("request {}: client went away; upstream cancelled", RequestIds.of(ctx));
-    } finally {
-      metrics.streamClosed(request.model(), outcome);
+        new ChunkEncoder(id, epochSeconds(), request.model(), request.includeUsage());
+    StreamProducer producer =
+        StreamProducer.start(
+            pipeline,
+            request,
+            RequestIds.of(ctx),
+            pump,
+            events,
+            new LogChunkSink(encoder, events, metrics, request.includeUsage()),
+            chunking,
+            start,
+            metrics);
+    SseResponses.begin(ctx.res());
+    try (SseWriter writer = new SseWriter(ctx.res().getOutputStream())) {
+      relay.relay(events, -1, writer);
+    } catch (ClientGoneException | EventsExpiredException e) {
+      if (!resumable) {
+        producer.cancel();
+      }
+      log.debug(
+          "request {}: client went away{}",
+          RequestIds.of(ctx),
+          resumable ? "; the stream goes on for a resume" : "; upstream cancelled");
+    } catch (InterruptedException e) {
+      producer.cancel();
+      throw e;
     }
   }
 

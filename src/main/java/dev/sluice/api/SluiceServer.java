@@ -5,11 +5,16 @@ import dev.sluice.error.SluiceException;
 import dev.sluice.metrics.SluiceMetrics;
 import dev.sluice.openai.TokenCounter;
 import dev.sluice.provider.ModelRouter;
+import dev.sluice.stream.InMemoryStreamStore;
+import dev.sluice.stream.SseRelay;
 import dev.sluice.stream.StreamPipeline;
+import dev.sluice.stream.StreamStore;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.HttpResponseException;
 import java.net.URI;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +30,13 @@ public final class SluiceServer implements AutoCloseable {
 
   private final Javalin app;
   private final ModelRouter router;
+  private final StreamStore store;
   private final SluiceMetrics metrics;
 
-  private SluiceServer(Javalin app, ModelRouter router, SluiceMetrics metrics) {
+  private SluiceServer(Javalin app, ModelRouter router, StreamStore store, SluiceMetrics metrics) {
     this.app = app;
     this.router = router;
+    this.store = store;
     this.metrics = metrics;
   }
 
@@ -43,8 +50,13 @@ public final class SluiceServer implements AutoCloseable {
   public static SluiceServer start(SluiceConfig config, ModelRouter router, TokenCounter tokens) {
     SluiceMetrics metrics = new SluiceMetrics();
     StreamPipeline pipeline = new StreamPipeline(metrics, tokens);
+    StreamStore store =
+        new InMemoryStreamStore(config.streams().resumeRetention(), config.streams().bufferBytes());
+    SseRelay relay = new SseRelay(config.streams().heartbeat());
     ChatCompletionsHandler chat =
-        new ChatCompletionsHandler(router, pipeline, metrics, config.server().maxBodyBytes());
+        new ChatCompletionsHandler(
+            router, pipeline, store, relay, metrics, config.server().maxBodyBytes());
+    ResumeHandler resume = new ResumeHandler(store, relay);
     ModelsHandler models = new ModelsHandler(router);
     ReadinessCheck readiness = new ReadinessCheck(router.models());
     String apiKey = config.server().apiKey();
@@ -80,6 +92,7 @@ public final class SluiceServer implements AutoCloseable {
                 cfg.routes.before("/v1/*", keyCheck::check);
               }
               cfg.routes.post("/v1/chat/completions", chat::handle);
+              cfg.routes.get("/v1/chat/completions/{id}/stream", resume::handle);
               cfg.routes.get("/v1/models", models::list);
               cfg.routes.get("/v1/models/{id}", models::get);
               cfg.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
@@ -98,12 +111,18 @@ public final class SluiceServer implements AutoCloseable {
               cfg.routes.error(405, ctx -> ErrorResponses.status(ctx, 405, null));
             });
     app.start();
+    // A write to a client that does not read blocks at most this long; then the client is dropped.
+    for (Connector connector : app.jettyServer().server().getConnectors()) {
+      if (connector instanceof AbstractConnector c) {
+        c.setIdleTimeout(config.streams().clientStall().toMillis());
+      }
+    }
     log.info(
         "Sluice listening on http://{}:{} with models {}",
         config.server().host(),
         app.port(),
         router.models().stream().map(m -> m.name()).toList());
-    return new SluiceServer(app, router, metrics);
+    return new SluiceServer(app, router, store, metrics);
   }
 
   public int port() {
@@ -123,5 +142,6 @@ public final class SluiceServer implements AutoCloseable {
   public void close() {
     app.stop();
     router.close();
+    store.close();
   }
 }

@@ -17,7 +17,7 @@ import java.util.Set;
  */
 final class StreamOptions {
   static final String CHUNKING_HEADER = "X-Sluice-Chunking";
-  private static final Set<String> KEYS = Set.of("mock", "chunking", "max_delay_ms");
+  private static final Set<String> KEYS = Set.of("mock", "chunking", "max_delay_ms", "resumable");
 
   private StreamOptions() {}
 
@@ -28,9 +28,24 @@ final class StreamOptions {
       if (!KEYS.contains(key)) {
         throw new InvalidRequestException(
             "sluice." + key,
-            "Unknown option 'sluice." + key + "'. Sluice accepts: chunking, max_delay_ms, mock.");
+            "Unknown option 'sluice."
+                + key
+                + "'. Sluice accepts: chunking, max_delay_ms, mock, resumable.");
       }
     }
+  }
+
+  /** {@code sluice.resumable}: keep the stream's events so that a dropped client can resume. */
+  static boolean resumable(ChatRequest request) {
+    JsonNode node = request.sluice().get("resumable");
+    if (node == null || node.isNull()) {
+      return false;
+    }
+    if (!node.isBoolean()) {
+      throw new InvalidRequestException(
+          "sluice.resumable", "Invalid type for 'sluice.resumable': expected a boolean.");
+    }
+    return node.asBoolean();
   }
 
   static Chunking chunking(ChatRequest request, ModelConfig model, String header) {

@@ -30,7 +30,9 @@ import java.util.Set;
  */
 public final class ConfigLoader {
   public static final Path DEFAULT_FILE = Path.of("sluice.yaml");
-  private static final Set<String> TOP_KEYS = Set.of("server", "models");
+  private static final Set<String> TOP_KEYS = Set.of("server", "streams", "models");
+  private static final Set<String> STREAMS_KEYS =
+      Set.of("heartbeat_ms", "resume_ttl_ms", "buffer_bytes", "client_stall_ms");
   private static final Set<String> SERVER_KEYS =
       Set.of("host", "port", "api_key", "max_body_bytes");
   private static final Set<String> MODEL_KEYS =
@@ -112,8 +114,9 @@ public final class ConfigLoader {
     ObjectNode top = fields.object(root, "");
     fields.onlyKeys(top, "", TOP_KEYS);
     ServerConfig server = server(fields, top.get("server"));
+    StreamsConfig streams = streams(fields, top.get("streams"));
     List<ModelConfig> models = models(fields, top.get("models"));
-    return new SluiceConfig(server, models, file.toString());
+    return new SluiceConfig(server, streams, models, file.toString());
   }
 
   private static ServerConfig server(Fields fields, JsonNode node) {
@@ -130,6 +133,36 @@ public final class ConfigLoader {
         fields.integer(
             server, "server", "max_body_bytes", defaults.maxBodyBytes(), 1, Integer.MAX_VALUE);
     return new ServerConfig(host, port, key == null || key.isBlank() ? null : key, maxBody);
+  }
+
+  private static StreamsConfig streams(Fields fields, JsonNode node) {
+    StreamsConfig d = StreamsConfig.defaults();
+    if (node == null || node.isNull()) {
+      return d;
+    }
+    ObjectNode streams = fields.object(node, "streams");
+    fields.onlyKeys(streams, "streams", STREAMS_KEYS);
+    return new StreamsConfig(
+        Duration.ofMillis(
+            fields.integer(
+                streams, "streams", "heartbeat_ms", d.heartbeat().toMillis(), 100, 3_600_000)),
+        Duration.ofMillis(
+            fields.integer(
+                streams,
+                "streams",
+                "resume_ttl_ms",
+                d.resumeRetention().toMillis(),
+                0,
+                86_400_000)),
+        fields.integer(streams, "streams", "buffer_bytes", d.bufferBytes(), 4096, 1L << 30),
+        Duration.ofMillis(
+            fields.integer(
+                streams,
+                "streams",
+                "client_stall_ms",
+                d.clientStall().toMillis(),
+                100,
+                3_600_000)));
   }
 
   private static List<ModelConfig> models(Fields fields, JsonNode node) {

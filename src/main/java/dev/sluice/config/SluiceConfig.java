@@ -7,12 +7,22 @@ import java.util.List;
  *
  * @param source where it came from: a file path, or "defaults"
  */
-public record SluiceConfig(ServerConfig server, List<ModelConfig> models, String source) {
+public record SluiceConfig(
+    ServerConfig server, StreamsConfig streams, List<ModelConfig> models, String source) {
   public SluiceConfig {
     models = List.copyOf(models);
   }
 
+  /** A config with the default stream settings. */
+  public SluiceConfig(ServerConfig server, List<ModelConfig> models, String source) {
+    this(server, StreamsConfig.defaults(), models, source);
+  }
+
   public SluiceConfig withServer(ServerConfig newServer) {
-    return new SluiceConfig(newServer, models, source);
+    return new SluiceConfig(newServer, streams, models, source);
+  }
+
+  public SluiceConfig withStreams(StreamsConfig newStreams) {
+    return new SluiceConfig(server, newStreams, models, source);
   }
 }

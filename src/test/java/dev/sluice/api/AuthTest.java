@@ -119,7 +119,7 @@ class AuthTest {
                 .build());
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).startsWith("data: {").endsWith("data: [DONE]\n\n");
+    assertThat(response.body()).startsWith("id: 0\ndata: {").endsWith("data: [DONE]\n\n");
   }
 
   @Test

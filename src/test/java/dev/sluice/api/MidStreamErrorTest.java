@@ -74,10 +74,13 @@ class MidStreamErrorTest {
     assertThat(body).doesNotContain("[DONE]").endsWith("}\n\n");
     String[] events = body.split("\n\n");
     assertThat(events).hasSize(3);
-    assertThat(json(events[1].substring(6)).at("/choices/0/delta/content").asText())
+    assertThat(
+            json(events[1].substring("id: 1\ndata: ".length()))
+                .at("/choices/0/delta/content")
+                .asText())
         .isEqualTo("Hello");
-    assertThat(events[2]).startsWith("data: {\"error\":");
-    JsonNode error = json(events[2].substring(6)).get("error");
+    assertThat(events[2]).startsWith("id: 2\ndata: {\"error\":");
+    JsonNode error = json(events[2].substring("id: 2\ndata: ".length())).get("error");
     assertThat(TestHttp.fieldNames(error)).containsExactly("message", "type", "param", "code");
     assertThat(error.get("message").asText()).isEqualTo(MESSAGE);
     assertThat(error.get("type").asText()).isEqualTo("server_error");

@@ -70,13 +70,19 @@ class SseWireTest {
         .formatted(model, includeUsage, mock.isEmpty() ? "" : "," + mock);
   }
 
-  /** Splits a complete body into its events, asserting each is exactly {@code data: X\n\n}. */
+  /**
+   * Splits a complete body into its events, asserting each is exactly {@code id: N\ndata: X\n\n}
+   * with ids 0, 1, 2... in order.
+   */
   private static List<String> payloads(String body) {
     assertThat(body).endsWith("data: [DONE]\n\n").doesNotContain("\r");
     List<String> payloads = new ArrayList<>();
-    for (String event : body.substring(0, body.length() - 2).split("\n\n", -1)) {
-      assertThat(event).startsWith("data: ").doesNotContain("\n");
-      payloads.add(event.substring("data: ".length()));
+    String[] events = body.substring(0, body.length() - 2).split("\n\n", -1);
+    for (int i = 0; i < events.length; i++) {
+      String prefix = "id: " + i + "\ndata: ";
+      assertThat(events[i]).startsWith(prefix);
+      assertThat(events[i].substring(prefix.length())).doesNotContain("\n");
+      payloads.add(events[i].substring(prefix.length()));
     }
     return payloads;
   }
@@ -168,26 +174,32 @@ class SseWireTest {
     String tail = ",\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}\n\n";
     int prompt = json(payloads(body).get(4)).at("/usage/prompt_tokens").asInt();
     String expected =
-        head
+        "id: 0\n"
+            + head
             + "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}"
             + tail
+            + "id: 1\n"
             + head
             // Word chunking (the default): "Hi" waits for the space that ends it; the last word
             // goes out when the reply finishes.
             + "{\"index\":0,\"delta\":{\"content\":\"Hi \"}"
             + tail
+            + "id: 2\n"
             + head
             + "{\"index\":0,\"delta\":{\"content\":\"there\"}"
             + tail
+            + "id: 3\n"
             + head
             + "{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
             + "\"usage\":null}\n\n"
+            + "id: 4\n"
             + head
             + "],\"usage\":{\"prompt_tokens\":"
             + prompt
             + ",\"completion_tokens\":2,\"total_tokens\":"
             + (prompt + 2)
             + "}}\n\n"
+            + "id: 5\n"
             + "data: [DONE]\n\n";
     assertThat(prompt).isPositive();
     assertThat(body).isEqualTo(expected);
@@ -204,22 +216,19 @@ class SseWireTest {
 
     try (Stream<String> lines = response.body()) {
       Iterator<String> it = lines.iterator();
-      String role = assertTimeoutPreemptively(READ_TIMEOUT, it::next);
-      assertThat(json(role.substring(6)).at("/choices/0/delta/role").asText())
-          .isEqualTo("assistant");
-      assertThat(assertTimeoutPreemptively(READ_TIMEOUT, it::next)).isEmpty();
-      String hello = assertTimeoutPreemptively(READ_TIMEOUT, it::next);
+      String role = assertTimeoutPreemptively(READ_TIMEOUT, () -> nextData(it));
+      assertThat(json(role).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
+      String hello = assertTimeoutPreemptively(READ_TIMEOUT, () -> nextData(it));
 
       assertThat(upstream.release.getCount()).as("provider still blocked").isEqualTo(1);
       // "Hello " waits for the word's end; after the max delay (40 ms) "Hello" goes out, and the
       // space waits for the next character, which could still join it.
-      assertThat(json(hello.substring(6)).at("/choices/0/delta/content").asText())
-          .isEqualTo("Hello");
+      assertThat(json(hello).at("/choices/0/delta/content").asText()).isEqualTo("Hello");
 
       upstream.release.countDown();
       List<String> rest = new ArrayList<>();
       assertTimeoutPreemptively(READ_TIMEOUT, () -> it.forEachRemaining(rest::add));
-      List<String> events = rest.stream().filter(l -> !l.isEmpty()).toList();
+      List<String> events = rest.stream().filter(l -> l.startsWith("data: ")).toList();
       assertThat(events).last().isEqualTo("data: [DONE]");
       assertThat(contentOf(events)).isEqualTo(" world!");
       assertThat(String.join("", rest)).contains("\"finish_reason\":\"stop\"");
@@ -241,8 +250,8 @@ class SseWireTest {
       String role = assertTimeoutPreemptively(READ_TIMEOUT, () -> readEvent(in));
       String hello = assertTimeoutPreemptively(READ_TIMEOUT, () -> readEvent(in));
 
-      assertThat(role).startsWith("data: {\"id\":\"chatcmpl-").endsWith("}\n\n");
-      assertThat(hello).startsWith("data: {").contains("\"content\":\"Hello\"");
+      assertThat(role).startsWith("id: 0\ndata: {\"id\":\"chatcmpl-").endsWith("}\n\n");
+      assertThat(hello).startsWith("id: 1\ndata: {").contains("\"content\":\"Hello\"");
       assertThat(upstream.release.getCount()).as("provider still blocked").isEqualTo(1);
       upstream.release.countDown();
       String rest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -251,15 +260,27 @@ class SseWireTest {
     }
   }
 
-  /** The text content of {@code data:} events, joined. */
+  /** The text content of events (or their {@code data:} lines), joined. */
   private static String contentOf(List<String> events) {
     StringBuilder text = new StringBuilder();
     for (String event : events) {
-      if (event.startsWith("data: {")) {
-        text.append(json(event.substring(6)).at("/choices/0/delta/content").asText(""));
+      int data = event.indexOf("data: {");
+      if (data >= 0) {
+        text.append(json(event.substring(data + 6)).at("/choices/0/delta/content").asText(""));
       }
     }
     return text.toString();
+  }
+
+  /** The payload of the next {@code data:} line, skipping {@code id:} lines and blank lines. */
+  private static String nextData(Iterator<String> lines) {
+    while (true) {
+      String line = lines.next();
+      if (line.startsWith("data: ")) {
+        return line.substring(6);
+      }
+      assertThat(line).matches("(id: \\d+)?");
+    }
   }
 
   @Test

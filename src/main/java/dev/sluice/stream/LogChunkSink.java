@@ -7,22 +7,27 @@ import dev.sluice.openai.ByteSink;
 import dev.sluice.openai.ChunkEncoder;
 import dev.sluice.openai.ErrorBody;
 import dev.sluice.openai.StreamEvent;
+import java.io.IOException;
 
 /**
- * Streams a response as OpenAI does: {@code data: <chunk>} events, the usage chunk only when the
- * client asked for it, then {@code data: [DONE]}. A failure mid-stream becomes {@code data:
- * {"error": {...}}} (which the OpenAI SDKs raise) and the stream ends without {@code [DONE]}.
+ * Writes a response into a {@link StreamLog} as OpenAI's SSE events, each with its id: the chunks,
+ * the usage chunk only when the client asked for it, then {@code data: [DONE]}. A failure
+ * mid-stream becomes {@code data: {"error": {...}}} (which the OpenAI SDKs raise) and the stream
+ * ends without {@code [DONE]}.
+ *
+ * <p>Used by the stream's producer thread only. When the log reports that the live client has
+ * stalled past the budget, {@link ClientGoneException} stops the producer.
  */
-public final class SseChunkSink implements ChunkSink {
+public final class LogChunkSink implements ChunkSink {
   private final ChunkEncoder encoder;
-  private final SseWriter writer;
+  private final StreamLog log;
   private final SluiceMetrics metrics;
   private final boolean includeUsage;
 
-  public SseChunkSink(
-      ChunkEncoder encoder, SseWriter writer, SluiceMetrics metrics, boolean includeUsage) {
+  public LogChunkSink(
+      ChunkEncoder encoder, StreamLog log, SluiceMetrics metrics, boolean includeUsage) {
     this.encoder = encoder;
-    this.writer = writer;
+    this.log = log;
     this.metrics = metrics;
     this.includeUsage = includeUsage;
   }
@@ -48,17 +53,26 @@ public final class SseChunkSink implements ChunkSink {
 
   @Override
   public void end() throws ClientGoneException {
-    writer.done();
+    append(SseFrame.done(log.nextId()));
+    log.complete();
   }
 
   @Override
   public void fail(SluiceException error) throws ClientGoneException {
     byte[] body = ErrorBody.of(error);
-    writer.data(body, 0, body.length);
+    append(SseFrame.of(log.nextId(), body, 0, body.length));
+    log.complete();
   }
 
   private void send(ByteSink chunk) throws ClientGoneException {
-    writer.data(chunk.array(), 0, chunk.length());
+    append(SseFrame.of(log.nextId(), chunk.array(), 0, chunk.length()));
     metrics.chunkSent();
+  }
+
+  private void append(byte[] frame) throws ClientGoneException {
+    if (!log.append(frame)) {
+      throw new ClientGoneException(
+          new IOException("the client stopped reading and its stream buffer is full"));
+    }
   }
 }
