@@ -34,11 +34,11 @@ import java.util.concurrent.CountDownLatch;
  * <p>A {@link Response#hang} response sends its headers and first slices, then waits for the client
  * to close the connection, which {@link #clientClosed()} observes.
  */
-final class FakeUpstream implements AutoCloseable {
+public final class FakeUpstream implements AutoCloseable {
 
   /** One request as received. Header names are lower case. */
-  record Recorded(String method, String path, Map<String, String> headers, String body) {
-    String header(String name) {
+  public record Recorded(String method, String path, Map<String, String> headers, String body) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
@@ -52,7 +52,7 @@ final class FakeUpstream implements AutoCloseable {
    *     dropped after the slices, as when an upstream dies mid-stream
    * @param hang after the slices, wait until the client closes the connection
    */
-  record Response(
+  public record Response(
       int status,
       Map<String, String> headers,
       List<byte[]> slices,
@@ -62,11 +62,11 @@ final class FakeUpstream implements AutoCloseable {
       boolean hang) {
 
     /** An SSE stream, cut after each of the given byte offsets. */
-    static Response sse(byte[] body, int... cuts) {
+    public static Response sse(byte[] body, int... cuts) {
       return new Response(200, sseHeaders(), cut(body, cuts), Duration.ZERO, true, true, false);
     }
 
-    static Response sse(String body) {
+    public static Response sse(String body) {
       return sse(body.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -94,7 +94,7 @@ final class FakeUpstream implements AutoCloseable {
           false);
     }
 
-    Response withPause(Duration pause) {
+    public Response withPause(Duration pause) {
       return new Response(status, headers, slices, pause, chunked, endCleanly, hang);
     }
 
@@ -144,17 +144,17 @@ final class FakeUpstream implements AutoCloseable {
     acceptor = Thread.ofPlatform().daemon().name("fake-upstream-accept").start(this::acceptLoop);
   }
 
-  static FakeUpstream start() throws IOException {
+  public static FakeUpstream start() throws IOException {
     return new FakeUpstream();
   }
 
   /** The base URL a ModelConfig uses: {@code http://127.0.0.1:<port>/v1}. */
-  URI baseUrl() {
+  public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1");
   }
 
   /** Answers every following chat completions request with {@code response}. */
-  FakeUpstream script(Response response) {
+  public FakeUpstream script(Response response) {
     this.script = response;
     return this;
   }
@@ -163,7 +163,7 @@ final class FakeUpstream implements AutoCloseable {
     return List.copyOf(requests);
   }
 
-  Recorded lastChatRequest() {
+  public Recorded lastChatRequest() {
     return requests.stream()
         .filter(r -> r.path().equals("/v1/chat/completions"))
         .reduce((a, b) -> b)

@@ -15,7 +15,7 @@ import java.util.List;
  * finish_reason}; the usage chunk has {@code choices: []}; the stream ends with {@code data:
  * [DONE]}.
  */
-final class OpenAiFixtures {
+public final class OpenAiFixtures {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static final String ID = "chatcmpl-AZx3kQeTzV0g5f1cN7pLr2sWbY8Hd";
@@ -31,14 +31,14 @@ final class OpenAiFixtures {
   static final int TEXT_COMPLETION_TOKENS = 9;
 
   /** Fixture (b): two parallel calls, each with arguments in fragments. */
-  static final String CALL_0_ID = "call_Wq2lQ7g4hZ9mYk1RfD3bNvXe";
+  public static final String CALL_0_ID = "call_Wq2lQ7g4hZ9mYk1RfD3bNvXe";
 
-  static final String CALL_0_NAME = "get_weather";
-  static final List<String> CALL_0_ARGS =
+  public static final String CALL_0_NAME = "get_weather";
+  public static final List<String> CALL_0_ARGS =
       List.of("{\"", "location", "\": \"", "Paris", ", France", "\", \"unit\": ", "\"celsius\"}");
-  static final String CALL_1_ID = "call_8uPzJc0sTn5vLx2aGk7oMiHr";
-  static final String CALL_1_NAME = "get_local_time";
-  static final List<String> CALL_1_ARGS =
+  public static final String CALL_1_ID = "call_8uPzJc0sTn5vLx2aGk7oMiHr";
+  public static final String CALL_1_NAME = "get_local_time";
+  public static final List<String> CALL_1_ARGS =
       List.of("{\"time", "zone\": \"Europe/", "Paris\", \"format\": \"24h\"", "}");
   static final int TOOLS_PROMPT_TOKENS = 88;
   static final int TOOLS_COMPLETION_TOKENS = 51;
@@ -122,7 +122,7 @@ final class OpenAiFixtures {
   }
 
   /** Frames each payload as {@code data: <payload>} and a blank line, with the given EOL. */
-  static String sse(List<String> payloads, String eol) {
+  public static String sse(List<String> payloads, String eol) {
     StringBuilder body = new StringBuilder();
     for (String payload : payloads) {
       body.append("data: ").append(payload).append(eol).append(eol);
@@ -142,13 +142,15 @@ final class OpenAiFixtures {
     return sse(events, eol);
   }
 
-  private static ObjectNode toolDelta(ObjectNode fragment) {
+  /** A delta carrying one tool-call fragment. */
+  public static ObjectNode toolDelta(ObjectNode fragment) {
     ObjectNode delta = JSON.createObjectNode();
     delta.set("tool_calls", JSON.createArrayNode().add(fragment));
     return delta;
   }
 
-  private static ObjectNode toolFragment(int index, String id, String name, String arguments) {
+  /** A tool-call fragment; with an id it opens the call and names the function. */
+  public static ObjectNode toolFragment(int index, String id, String name, String arguments) {
     ObjectNode call = JSON.createObjectNode().put("index", index);
     ObjectNode function = JSON.createObjectNode();
     if (id != null) {
@@ -170,7 +172,8 @@ final class OpenAiFixtures {
         .put("system_fingerprint", "fp_7f6be3efb0");
   }
 
-  private static String chunk(ObjectNode delta, String finishReason) {
+  /** A {@code chat.completion.chunk} payload in the fixtures' envelope, one choice. */
+  public static String chunk(ObjectNode delta, String finishReason) {
     ObjectNode choice = JSON.createObjectNode().put("index", 0);
     choice.set("delta", delta);
     choice.putNull("logprobs");
@@ -185,7 +188,8 @@ final class OpenAiFixtures {
     return write(chunk);
   }
 
-  private static String usageChunk(int prompt, int completion) {
+  /** The final usage payload: {@code choices: []} and full OpenAI usage details. */
+  public static String usageChunk(int prompt, int completion) {
     ObjectNode usage =
         JSON.createObjectNode()
             .put("prompt_tokens", prompt)
