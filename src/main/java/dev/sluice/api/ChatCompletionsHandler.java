@@ -117,14 +117,15 @@ final class ChatCompletionsHandler {
     StreamProducer producer =
         StreamProducer.start(
             pipeline,
-            request,
-            RequestIds.of(ctx),
-            pump,
-            events,
-            new LogChunkSink(encoder, events, metrics, request.includeUsage()),
-            chunking,
-            start,
-            metrics);
+            metrics,
+            new StreamProducer.Job(
+                request,
+                RequestIds.of(ctx),
+                pump,
+                events,
+                new LogChunkSink(encoder, events, metrics, request.includeUsage()),
+                chunking,
+                start));
     SseResponses.begin(ctx.res());
     try (SseWriter writer = new SseWriter(ctx.res().getOutputStream())) {
       relay.relay(events, -1, writer);

@@ -11,65 +11,73 @@ import org.slf4j.LoggerFactory;
  * Runs one stream's pipeline on its own virtual thread, from the upstream into the stream's {@link
  * StreamLog}, independently of any client: a resumable stream goes on while its client is away. The
  * producer owns the {@link UpstreamPump} and closes it (cancelling the upstream) when it ends,
- * however it ends; {@link #cancel()} ends it early. The log is always completed.
+ * however it ends; {@link #cancel()} ends it early from any thread. The log is always completed,
+ * and the stream is counted in the metrics once, with how it ended.
  */
 public final class StreamProducer {
   private static final Logger log = LoggerFactory.getLogger(StreamProducer.class);
 
-  private final UpstreamPump upstream;
-  private final Thread thread;
-
-  private StreamProducer(UpstreamPump upstream, Runnable body) {
-    this.upstream = upstream;
-    this.thread = Thread.ofVirtual().name("sluice-stream").unstarted(body);
-  }
-
-  /** Starts relaying {@code upstream} into {@code events} through {@code pipeline}. */
-  public static StreamProducer start(
-      StreamPipeline pipeline,
+  /** What one stream needs: the request, its upstream, where its events go and how. */
+  public record Job(
       ChatRequest request,
       String requestId,
       UpstreamPump upstream,
       StreamLog events,
       LogChunkSink sink,
       Chunking chunking,
-      long startNanos,
-      SluiceMetrics metrics) {
+      long startNanos) {}
+
+  private final StreamPipeline pipeline;
+  private final SluiceMetrics metrics;
+  private final Job job;
+  private final Thread thread;
+  private volatile boolean cancelled;
+
+  private StreamProducer(StreamPipeline pipeline, SluiceMetrics metrics, Job job) {
+    this.pipeline = pipeline;
+    this.metrics = metrics;
+    this.job = job;
+    this.thread = Thread.ofVirtual().name("sluice-stream").unstarted(this::run);
+  }
+
+  /** Starts producing {@code job} through {@code pipeline}. */
+  public static StreamProducer start(StreamPipeline pipeline, SluiceMetrics metrics, Job job) {
+    StreamProducer producer = new StreamProducer(pipeline, metrics, job);
     metrics.streamOpened();
-    StreamProducer producer =
-        new StreamProducer(
-            upstream,
-            () -> {
-              String outcome = "client_gone";
-              try (upstream) {
-                StreamPipeline.Outcome result =
-                    pipeline.run(request, requestId, upstream, sink, chunking, startNanos);
-                outcome = result == StreamPipeline.Outcome.COMPLETED ? "completed" : "error";
-              } catch (ClientGoneException e) {
-                log.info(
-                    "request {}: client stalled; stream dropped, upstream cancelled", requestId);
-              } catch (InterruptedException e) {
-                log.debug("request {}: stream cancelled", requestId);
-              } catch (RuntimeException e) {
-                outcome = "error";
-                log.error("request {}: stream failed unexpectedly", requestId, e);
-              } finally {
-                events.complete();
-                metrics.streamClosed(request.model(), outcome);
-              }
-            });
     producer.thread.start();
     return producer;
   }
 
-  /** Stops the stream now: the upstream is closed (cancelled) and the log completed. */
-  public void cancel() {
-    upstream.close();
-    thread.interrupt();
+  private void run() {
+    String outcome = "client_gone";
+    try (UpstreamPump upstream = job.upstream()) {
+      StreamPipeline.Outcome result =
+          pipeline.run(
+              job.request(),
+              job.requestId(),
+              upstream,
+              job.sink(),
+              job.chunking(),
+              job.startNanos());
+      outcome = result == StreamPipeline.Outcome.COMPLETED ? "completed" : "error";
+    } catch (ClientGoneException e) {
+      log.info("request {}: client stalled; stream dropped, upstream cancelled", job.requestId());
+    } catch (InterruptedException e) {
+      log.debug("request {}: stream cancelled", job.requestId());
+    } catch (RuntimeException e) {
+      outcome = "error";
+      log.error("request {}: stream failed unexpectedly", job.requestId(), e);
+    } finally {
+      job.events().complete();
+      // A cancelled upstream can look like a normal end to the pipeline: trust the flag.
+      metrics.streamClosed(job.request().model(), cancelled ? "client_gone" : outcome);
+    }
   }
 
-  /** Waits for the producer to finish (tests and shutdown). */
-  public void join() throws InterruptedException {
-    thread.join();
+  /** Stops the stream now: the upstream is closed (cancelled) and the log completed. */
+  public void cancel() {
+    cancelled = true;
+    job.upstream().close();
+    thread.interrupt();
   }
 }

@@ -68,8 +68,9 @@ record StreamedReply(List<JsonNode> chunks) {
     List<JsonNode> chunks = new ArrayList<>();
     String[] events = body.substring(0, body.length() - 2).split("\n\n", -1);
     for (int i = 0; i < events.length - 1; i++) {
-      assertThat(events[i]).startsWith("data: {");
-      chunks.add(TestHttp.json(events[i].substring("data: ".length())));
+      String prefix = "id: " + i + "\ndata: {";
+      assertThat(events[i]).startsWith(prefix);
+      chunks.add(TestHttp.json(events[i].substring(prefix.length() - 1)));
     }
     assertThat(chunks).isNotEmpty();
     JsonNode role = chunks.get(0).at("/choices/0/delta");
