@@ -27,6 +27,19 @@ public final class SseFrame {
     return frame;
   }
 
+  /**
+   * A named event ({@code event: <name>}), as Agno's AgentOS sends its run events; the payload is
+   * one line of JSON.
+   */
+  public static byte[] named(long id, String event, byte[] payload) {
+    byte[] head = ("id: " + id + "\nevent: " + event + "\ndata: ").getBytes(StandardCharsets.UTF_8);
+    byte[] frame = new byte[head.length + payload.length + END.length];
+    int at = put(frame, 0, head);
+    at = put(frame, at, payload);
+    put(frame, at, END);
+    return frame;
+  }
+
   /** OpenAI's end-of-stream marker, {@code data: [DONE]}, with its id. */
   public static byte[] done(long id) {
     return of(id, DONE, 0, DONE.length);
