@@ -6,10 +6,10 @@ import dev.sluice.metrics.SluiceMetrics;
 import dev.sluice.openai.ChatRequest;
 import dev.sluice.openai.ChatRequestParser;
 import dev.sluice.openai.ChunkEncoder;
+import dev.sluice.provider.FailoverOpener;
 import dev.sluice.provider.ModelRoute;
 import dev.sluice.provider.ModelRouter;
 import dev.sluice.provider.UpstreamPump;
-import dev.sluice.provider.UpstreamStream;
 import dev.sluice.stream.Chunking;
 import dev.sluice.stream.CompletionCollector;
 import dev.sluice.stream.SseChunkSink;
@@ -34,13 +34,19 @@ final class ChatCompletionsHandler {
 
   private final ChatRequestParser parser = new ChatRequestParser();
   private final ModelRouter router;
+  private final FailoverOpener opener;
   private final StreamPipeline pipeline;
   private final SluiceMetrics metrics;
   private final long maxBodyBytes;
 
   ChatCompletionsHandler(
-      ModelRouter router, StreamPipeline pipeline, SluiceMetrics metrics, long maxBodyBytes) {
+      ModelRouter router,
+      FailoverOpener opener,
+      StreamPipeline pipeline,
+      SluiceMetrics metrics,
+      long maxBodyBytes) {
     this.router = router;
+    this.opener = opener;
     this.pipeline = pipeline;
     this.metrics = metrics;
     this.maxBodyBytes = maxBodyBytes;
@@ -62,9 +68,9 @@ final class ChatCompletionsHandler {
       metrics.request("-", e.status());
       throw e;
     }
-    UpstreamStream upstream;
+    FailoverOpener.Opened opened;
     try {
-      upstream = route.provider().open(request, route.upstreamModel());
+      opened = opener.open(request, route);
     } catch (SluiceException e) {
       metrics.request(request.model(), e.status());
       if (e.status() >= 500 || e.status() == 429) {
@@ -73,7 +79,8 @@ final class ChatCompletionsHandler {
       throw e;
     }
     metrics.request(request.model(), 200);
-    try (UpstreamPump pump = new UpstreamPump(upstream)) {
+    ctx.header("X-Sluice-Model", opened.servedBy().requested());
+    try (UpstreamPump pump = opened.events()) {
       if (request.stream()) {
         stream(ctx, request, pump, chunking, start);
       } else {

@@ -4,6 +4,7 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.error.SluiceException;
 import dev.sluice.metrics.SluiceMetrics;
 import dev.sluice.openai.TokenCounter;
+import dev.sluice.provider.FailoverOpener;
 import dev.sluice.provider.ModelRouter;
 import dev.sluice.stream.StreamPipeline;
 import io.javalin.Javalin;
@@ -44,7 +45,12 @@ public final class SluiceServer implements AutoCloseable {
     SluiceMetrics metrics = new SluiceMetrics();
     StreamPipeline pipeline = new StreamPipeline(metrics, tokens);
     ChatCompletionsHandler chat =
-        new ChatCompletionsHandler(router, pipeline, metrics, config.server().maxBodyBytes());
+        new ChatCompletionsHandler(
+            router,
+            new FailoverOpener(router, metrics),
+            pipeline,
+            metrics,
+            config.server().maxBodyBytes());
     ModelsHandler models = new ModelsHandler(router);
     ReadinessCheck readiness = new ReadinessCheck(router.models());
     String apiKey = config.server().apiKey();
