@@ -6,10 +6,10 @@ import dev.sluice.metrics.SluiceMetrics;
 import dev.sluice.openai.ChatRequest;
 import dev.sluice.openai.ChatRequestParser;
 import dev.sluice.openai.ChunkEncoder;
+import dev.sluice.provider.FailoverOpener;
 import dev.sluice.provider.ModelRoute;
 import dev.sluice.provider.ModelRouter;
 import dev.sluice.provider.UpstreamPump;
-import dev.sluice.provider.UpstreamStream;
 import dev.sluice.stream.Chunking;
 import dev.sluice.stream.CompletionCollector;
 import dev.sluice.stream.EventsExpiredException;
@@ -38,6 +38,7 @@ final class ChatCompletionsHandler {
 
   private final ChatRequestParser parser = new ChatRequestParser();
   private final ModelRouter router;
+  private final FailoverOpener opener;
   private final StreamPipeline pipeline;
   private final StreamStore store;
   private final SseRelay relay;
@@ -46,12 +47,14 @@ final class ChatCompletionsHandler {
 
   ChatCompletionsHandler(
       ModelRouter router,
+      FailoverOpener opener,
       StreamPipeline pipeline,
       StreamStore store,
       SseRelay relay,
       SluiceMetrics metrics,
       long maxBodyBytes) {
     this.router = router;
+    this.opener = opener;
     this.pipeline = pipeline;
     this.store = store;
     this.relay = relay;
@@ -77,9 +80,9 @@ final class ChatCompletionsHandler {
       metrics.request("-", e.status());
       throw e;
     }
-    UpstreamStream upstream;
+    FailoverOpener.Opened opened;
     try {
-      upstream = route.provider().open(request, route.upstreamModel());
+      opened = opener.open(request, route);
     } catch (SluiceException e) {
       metrics.request(request.model(), e.status());
       if (e.status() >= 500 || e.status() == 429) {
@@ -88,9 +91,10 @@ final class ChatCompletionsHandler {
       throw e;
     }
     metrics.request(request.model(), 200);
-    UpstreamPump pump = new UpstreamPump(upstream);
+    ctx.header("X-Sluice-Model", opened.servedBy().requested());
+    UpstreamPump pump = opened.events();
     if (request.stream()) {
-      stream(ctx, request, pump, chunking, resumable, start);
+      stream(ctx, request, pump, chunking, resumable, start); // the producer owns the pump
     } else {
       try (pump) {
         collect(ctx, request, pump, chunking, start);

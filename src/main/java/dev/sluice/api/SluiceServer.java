@@ -4,6 +4,7 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.error.SluiceException;
 import dev.sluice.metrics.SluiceMetrics;
 import dev.sluice.openai.TokenCounter;
+import dev.sluice.provider.FailoverOpener;
 import dev.sluice.provider.ModelRouter;
 import dev.sluice.stream.InMemoryStreamStore;
 import dev.sluice.stream.SseRelay;
@@ -55,7 +56,13 @@ public final class SluiceServer implements AutoCloseable {
     SseRelay relay = new SseRelay(config.streams().heartbeat());
     ChatCompletionsHandler chat =
         new ChatCompletionsHandler(
-            router, pipeline, store, relay, metrics, config.server().maxBodyBytes());
+            router,
+            new FailoverOpener(router, metrics),
+            pipeline,
+            store,
+            relay,
+            metrics,
+            config.server().maxBodyBytes());
     ResumeHandler resume = new ResumeHandler(store, relay);
     ModelsHandler models = new ModelsHandler(router);
     ReadinessCheck readiness = new ReadinessCheck(router.models());

@@ -45,7 +45,11 @@ public final class ConfigLoader {
           "description",
           "connect_timeout_ms",
           "chunking",
-          "max_delay_ms");
+          "max_delay_ms",
+          "fallbacks",
+          "retry",
+          "first_token_timeout_ms",
+          "idle_timeout_ms");
   private static final Set<String> PROVIDERS = Set.of("openai", "mock");
 
   private final Map<String, String> env;
@@ -188,6 +192,7 @@ public final class ConfigLoader {
     if (!hasMock) {
       models.add(0, ModelConfig.mock());
     }
+    ResilienceConfig.checkFallbacks(fields, models, hasMock ? 0 : 1);
     return models;
   }
 
@@ -234,7 +239,8 @@ public final class ConfigLoader {
             "description",
             provider.equals("mock") ? ModelConfig.mock().description() : null),
         Duration.ofMillis(timeoutMs),
-        chunking(fields, model, path));
+        chunking(fields, model, path),
+        ResilienceConfig.read(fields, model, path));
   }
 
   private static Chunking chunking(Fields fields, ObjectNode model, String path) {
@@ -266,7 +272,7 @@ public final class ConfigLoader {
   }
 
   /** Typed, interpolated reads of YAML fields, with errors that name the file and the path. */
-  private record Fields(String file, Map<String, String> env) {
+  record Fields(String file, Map<String, String> env) {
     ConfigException error(String path, String problem) {
       return new ConfigException(file + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
     }

@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param baseUrl the upstream's base URL, such as {@code https://api.openai.com/v1}
  * @param apiKey the upstream's key, or null to send none
  * @param chunking how this model's text is grouped into chunks unless a request says otherwise
+ * @param resilience retries, fallbacks and timeouts for a failing or stalled upstream
  */
 public record ModelConfig(
     String name,
@@ -23,12 +24,35 @@ public record ModelConfig(
     String apiKey,
     String description,
     Duration connectTimeout,
-    Chunking chunking) {
+    Chunking chunking,
+    Resilience resilience) {
 
   public static final URI OPENAI_BASE_URL = URI.create("https://api.openai.com/v1");
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-  /** An entry with the default chunking. */
+  /** An entry with the default retries, no fallbacks and the default timeouts. */
+  public ModelConfig(
+      String name,
+      String provider,
+      String upstreamModel,
+      URI baseUrl,
+      String apiKey,
+      String description,
+      Duration connectTimeout,
+      Chunking chunking) {
+    this(
+        name,
+        provider,
+        upstreamModel,
+        baseUrl,
+        apiKey,
+        description,
+        connectTimeout,
+        chunking,
+        Resilience.DEFAULTS);
+  }
+
+  /** An entry with the default chunking, retries and timeouts. */
   public ModelConfig(
       String name,
       String provider,
@@ -58,6 +82,20 @@ public record ModelConfig(
         null,
         "Sluice's built-in test model: a deterministic reply streamed token by token, offline.",
         DEFAULT_CONNECT_TIMEOUT);
+  }
+
+  /** This entry with other retries, fallbacks or timeouts. */
+  public ModelConfig withResilience(Resilience settings) {
+    return new ModelConfig(
+        name,
+        provider,
+        upstreamModel,
+        baseUrl,
+        apiKey,
+        description,
+        connectTimeout,
+        chunking,
+        settings);
   }
 
   public boolean isPattern() {

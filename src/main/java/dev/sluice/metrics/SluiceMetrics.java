@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       client_gone);
  *   <li>{@code sluice_time_to_first_token_seconds{model}}: histogram;
  *   <li>{@code sluice_chunks_sent_total}: chunks written to clients;
- *   <li>{@code sluice_upstream_errors_total{model}}: upstream failures before or during streams.
+ *   <li>{@code sluice_upstream_errors_total{model}}: upstream failures before or during streams;
+ *   <li>{@code sluice_upstream_retries_total{model}}: attempts repeated before the first token;
+ *   <li>{@code sluice_fallbacks_total{from,to}}: requests handed to a fallback model ({@code from}
+ *       is the model the client asked for).
  * </ul>
  *
  * Thread-safe. The per-chunk counter is a single shared meter, so the hot path does no lookup.
@@ -80,5 +83,15 @@ public final class SluiceMetrics {
 
   public void upstreamError(String model) {
     registry.counter("sluice.upstream.errors", "model", model).increment();
+  }
+
+  /** One more attempt at {@code model} after a retryable failure before its first token. */
+  public void upstreamRetry(String model) {
+    registry.counter("sluice.upstream.retries", "model", model).increment();
+  }
+
+  /** A request for {@code from} handed to its fallback {@code to}. */
+  public void fallback(String from, String to) {
+    registry.counter("sluice.fallbacks", "from", from, "to", to).increment();
   }
 }

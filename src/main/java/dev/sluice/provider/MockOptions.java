@@ -13,18 +13,27 @@ import java.util.Set;
  * @param intervalMs the pause between tokens (between deltas in messy mode)
  * @param messy emit what real providers emit: uneven deltas, empty ones, a character split across
  *     deltas, a first delta with empty content
+ * @param failAfter after this many non-empty deltas the stream fails mid-stream with a 500 {@code
+ *     server_error}, instead of going on; {@link #NEVER} for a stream that does not fail
+ * @param failStatus open() refuses the request with this HTTP status (400 to 599), as an upstream's
+ *     own error; {@link #NEVER} to accept it. Only when the mock serves the model the request
+ *     names: a mock standing in as another model's fallback answers, which is what fallback tests
+ *     need
  */
-record MockOptions(String text, int tokens, int intervalMs, boolean messy) {
+record MockOptions(
+    String text, int tokens, int intervalMs, boolean messy, int failAfter, int failStatus) {
+  static final int NEVER = -1;
   static final int DEFAULT_TOKENS = 40;
 
   /** About 50 tokens a second, the pace of a fast hosted model. */
   static final int DEFAULT_INTERVAL_MS = 20;
 
-  private static final Set<String> KEYS = Set.of("text", "tokens", "interval_ms", "messy");
+  private static final Set<String> KEYS =
+      Set.of("text", "tokens", "interval_ms", "messy", "fail_after", "fail_status");
 
   static MockOptions from(JsonNode node) {
     if (node.isMissingNode() || node.isNull()) {
-      return new MockOptions(null, DEFAULT_TOKENS, DEFAULT_INTERVAL_MS, false);
+      return new MockOptions(null, DEFAULT_TOKENS, DEFAULT_INTERVAL_MS, false, NEVER, NEVER);
     }
     if (!node.isObject()) {
       throw new InvalidRequestException(
@@ -37,7 +46,7 @@ record MockOptions(String text, int tokens, int intervalMs, boolean messy) {
             "sluice.mock." + key,
             "Unknown option 'sluice.mock."
                 + key
-                + "'. The mock accepts: interval_ms, messy, text,"
+                + "'. The mock accepts: fail_after, fail_status, interval_ms, messy, text,"
                 + " tokens.");
       }
     }
@@ -55,7 +64,9 @@ record MockOptions(String text, int tokens, int intervalMs, boolean messy) {
         text == null ? null : text.asText(),
         intOption(node, "tokens", DEFAULT_TOKENS, 1, 100_000),
         intOption(node, "interval_ms", DEFAULT_INTERVAL_MS, 0, 60_000),
-        messy != null && messy.asBoolean());
+        messy != null && messy.asBoolean(),
+        intOption(node, "fail_after", NEVER, 0, 100_000),
+        intOption(node, "fail_status", NEVER, 400, 599));
   }
 
   private static int intOption(JsonNode node, String key, int fallback, int min, int max) {

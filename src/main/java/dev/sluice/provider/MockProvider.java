@@ -1,5 +1,6 @@
 package dev.sluice.provider;
 
+import dev.sluice.error.UpstreamException;
 import dev.sluice.openai.ChatRequest;
 import dev.sluice.openai.StreamEvent;
 import dev.sluice.openai.TokenCounter;
@@ -24,11 +25,22 @@ final class MockProvider implements ChatProvider {
   @Override
   public UpstreamStream open(ChatRequest request, String upstreamModel) {
     MockOptions options = MockOptions.from(request.extension("mock"));
+    if (options.failStatus() != MockOptions.NEVER && upstreamModel.equals(request.model())) {
+      throw new UpstreamException(
+          options.failStatus(),
+          UpstreamException.defaultType(options.failStatus()),
+          null,
+          null,
+          "The mock refused the request with HTTP "
+              + options.failStatus()
+              + ", as sluice.mock.fail_status asked.");
+    }
     MockReply reply = MockReply.of(request, options);
     List<String> deltas = options.messy() ? messy(reply.tokens()) : reply.tokens();
     StreamEvent.Usage usage =
         new StreamEvent.Usage(tokens.countPrompt(request.messages()), reply.tokens().size());
-    return new MockStream(deltas, reply.finishReason(), usage, options.intervalMs());
+    return new MockStream(
+        deltas, reply.finishReason(), usage, options.intervalMs(), options.failAfter());
   }
 
   /**
@@ -63,26 +75,53 @@ final class MockProvider implements ChatProvider {
     return deltas;
   }
 
-  /** Plays back a prepared reply; {@link #close()} wakes a paused {@link #next()} at once. */
+  /**
+   * Plays back a prepared reply; {@link #close()} wakes a paused {@link #next()} at once. With a
+   * {@code failAfter}, the event after that many non-empty deltas is a mid-stream failure.
+   */
   private static final class MockStream implements UpstreamStream {
     private final List<String> deltas;
     private final String finishReason;
     private final StreamEvent.Usage usage;
     private final long intervalMs;
+    private final int failAfter;
     private final CountDownLatch closed = new CountDownLatch(1);
     private int position;
+    private int sent;
 
-    MockStream(List<String> deltas, String finishReason, StreamEvent.Usage usage, long intervalMs) {
+    MockStream(
+        List<String> deltas,
+        String finishReason,
+        StreamEvent.Usage usage,
+        long intervalMs,
+        int failAfter) {
       this.deltas = deltas;
       this.finishReason = finishReason;
       this.usage = usage;
       this.intervalMs = intervalMs;
+      this.failAfter = failAfter;
     }
 
     @Override
     public StreamEvent next() throws InterruptedException {
+      StreamEvent event = produce();
+      if (event instanceof StreamEvent.Text text && !text.text().isEmpty()) {
+        sent++;
+      }
+      return event;
+    }
+
+    private StreamEvent produce() throws InterruptedException {
       if (closed.getCount() == 0) {
         return null;
+      }
+      if (sent == failAfter && position <= deltas.size()) {
+        throw new UpstreamException(
+            500,
+            "server_error",
+            null,
+            null,
+            "The mock failed after " + sent + " tokens, as sluice.mock.fail_after asked.");
       }
       int index = position++;
       if (index < deltas.size()) {

@@ -14,6 +14,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Any OpenAI-compatible upstream (OpenAI, vLLM, Ollama, LM Studio...): forwards the client's body
@@ -105,15 +106,18 @@ final class OpenAiProvider implements ChatProvider {
       text = "";
     }
     int status = response.statusCode();
+    Duration retryAfter =
+        status == 429 || status == 503 ? RetryAfter.parse(response.headers()) : null;
     try {
       JsonNode error = Json.MAPPER.readTree(text).path("error");
       if (error.isObject()) {
         return new UpstreamException(
             status,
-            error.path("type").asText(defaultType(status)),
+            error.path("type").asText(UpstreamException.defaultType(status)),
             error.path("code").isNull() ? null : error.path("code").asText(null),
             error.path("param").isNull() ? null : error.path("param").asText(null),
-            error.path("message").asText("The upstream answered HTTP " + status));
+            error.path("message").asText("The upstream answered HTTP " + status),
+            retryAfter);
       }
     } catch (IOException | RuntimeException notJson) {
       // Fall through: relay the status with a plain message.
@@ -121,23 +125,15 @@ final class OpenAiProvider implements ChatProvider {
     String snippet = text.length() > 200 ? text.substring(0, 200) + "..." : text;
     return new UpstreamException(
         status,
-        defaultType(status),
+        UpstreamException.defaultType(status),
         null,
         null,
         "The upstream of model '"
             + config.name()
             + "' answered HTTP "
             + status
-            + (snippet.isBlank() ? "" : ": " + snippet.strip()));
-  }
-
-  private static String defaultType(int status) {
-    return switch (status) {
-      case 401 -> "authentication_error";
-      case 403 -> "permission_error";
-      case 429 -> "rate_limit_error";
-      default -> status >= 500 ? "server_error" : "invalid_request_error";
-    };
+            + (snippet.isBlank() ? "" : ": " + snippet.strip()),
+        retryAfter);
   }
 
   private int port() {

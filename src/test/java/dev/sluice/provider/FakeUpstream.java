@@ -17,10 +17,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fake OpenAI-compatible upstream: a real HTTP/1.1 server on {@code 127.0.0.1} and a random port,
@@ -32,7 +35,11 @@ import java.util.concurrent.CountDownLatch;
  * client in its own read). {@code GET /v1/models} answers 200. Every request is recorded.
  *
  * <p>A {@link Response#hang} response sends its headers and first slices, then waits for the client
- * to close the connection, which {@link #clientClosed()} observes.
+ * to close the connection, which {@link #clientClosed()} observes. A {@link Response#resetting} one
+ * ends with a TCP reset instead of a close.
+ *
+ * <p>Responses queued with {@link #then} answer the next chat requests one each, in order; after
+ * them (or without them) every request gets the {@link #script}.
  */
 public final class FakeUpstream implements AutoCloseable {
 
@@ -51,6 +58,7 @@ public final class FakeUpstream implements AutoCloseable {
    * @param endCleanly for a chunked body: send the last chunk; if false the connection is simply
    *     dropped after the slices, as when an upstream dies mid-stream
    * @param hang after the slices, wait until the client closes the connection
+   * @param reset after the slices, reset the connection (RST) instead of ending the body
    */
   public record Response(
       int status,
@@ -59,11 +67,13 @@ public final class FakeUpstream implements AutoCloseable {
       Duration pause,
       boolean chunked,
       boolean endCleanly,
-      boolean hang) {
+      boolean hang,
+      boolean reset) {
 
     /** An SSE stream, cut after each of the given byte offsets. */
     public static Response sse(byte[] body, int... cuts) {
-      return new Response(200, sseHeaders(), cut(body, cuts), Duration.ZERO, true, true, false);
+      return new Response(
+          200, sseHeaders(), cut(body, cuts), Duration.ZERO, true, true, false, false);
     }
 
     public static Response sse(String body) {
@@ -76,7 +86,12 @@ public final class FakeUpstream implements AutoCloseable {
       for (String s : firstSlices) {
         slices.add(s.getBytes(StandardCharsets.UTF_8));
       }
-      return new Response(200, sseHeaders(), slices, Duration.ZERO, true, true, true);
+      return new Response(200, sseHeaders(), slices, Duration.ZERO, true, true, true, false);
+    }
+
+    /** An event-stream's headers, then nothing until the client goes away. */
+    static Response stall() {
+      return hang(new String[0]);
     }
 
     /** A plain (non-streaming) answer, such as an OpenAI error. */
@@ -91,21 +106,30 @@ public final class FakeUpstream implements AutoCloseable {
           Duration.ZERO,
           false,
           true,
+          false,
           false);
     }
 
     public Response withPause(Duration pause) {
-      return new Response(status, headers, slices, pause, chunked, endCleanly, hang);
+      return new Response(status, headers, slices, pause, chunked, endCleanly, hang, reset);
     }
 
     Response droppingConnection() {
-      return new Response(status, headers, slices, pause, chunked, false, hang);
+      return new Response(status, headers, slices, pause, chunked, false, hang, reset);
+    }
+
+    /**
+     * After the slices and one more pause, the connection is reset (RST), as by a crashed upstream
+     * or a proxy.
+     */
+    Response resetting() {
+      return new Response(status, headers, slices, pause, chunked, false, false, true);
     }
 
     Response withHeader(String name, String value) {
       Map<String, String> h = new LinkedHashMap<>(headers);
       h.put(name, value);
-      return new Response(status, h, slices, pause, chunked, endCleanly, hang);
+      return new Response(status, h, slices, pause, chunked, endCleanly, hang, reset);
     }
 
     private static Map<String, String> sseHeaders() {
@@ -136,6 +160,8 @@ public final class FakeUpstream implements AutoCloseable {
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final CountDownLatch clientClosed = new CountDownLatch(1);
+  private final Queue<Response> queued = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger chatRequests = new AtomicInteger();
   private volatile Response script = Response.sse("data: [DONE]\n\n");
 
   private FakeUpstream() throws IOException {
@@ -157,6 +183,17 @@ public final class FakeUpstream implements AutoCloseable {
   public FakeUpstream script(Response response) {
     this.script = response;
     return this;
+  }
+
+  /** Answers the next chat completions requests with {@code responses}, one each, in order. */
+  FakeUpstream then(Response... responses) {
+    queued.addAll(List.of(responses));
+    return this;
+  }
+
+  /** How many chat completions requests arrived. */
+  int chatRequests() {
+    return chatRequests.get();
   }
 
   List<Recorded> requests() {
@@ -200,10 +237,17 @@ public final class FakeUpstream implements AutoCloseable {
       if (request.method().equals("GET") && request.path().equals("/v1/models")) {
         write(out, Response.status(200, "application/json", "{\"object\":\"list\",\"data\":[]}"));
       } else if (request.method().equals("POST") && request.path().equals("/v1/chat/completions")) {
-        Response response = script;
+        chatRequests.incrementAndGet();
+        Response next = queued.poll();
+        Response response = next != null ? next : script;
         write(out, response);
         if (response.hang()) {
           awaitClientClose(in);
+        } else if (response.reset()) {
+          // A reset discards what the client has not read yet: give it the pause to read the
+          // slices first (network pacing, as between slices), then close() sends RST, not FIN.
+          Thread.sleep(response.pause());
+          socket.setSoLinger(true, 0);
         }
       } else {
         write(out, Response.status(404, "application/json", "{\"error\":{\"message\":\"nf\"}}"));
@@ -302,6 +346,7 @@ public final class FakeUpstream implements AutoCloseable {
       case 200 -> "OK";
       case 401 -> "Unauthorized";
       case 404 -> "Not Found";
+      case 400 -> "Bad Request";
       case 429 -> "Too Many Requests";
       case 500 -> "Internal Server Error";
       case 503 -> "Service Unavailable";

@@ -172,6 +172,9 @@ class MockProviderTest {
         "\"text\":5            | sluice.mock.text",
         "\"messy\":\"yes\"     | sluice.mock.messy",
         "\"speed\":3           | sluice.mock.speed",
+        "\"fail_after\":-1     | sluice.mock.fail_after",
+        "\"fail_status\":200   | sluice.mock.fail_status",
+        "\"fail_status\":600   | sluice.mock.fail_status",
       })
   void badOptionsAreA400NamingTheOption(String option, String param) {
     ChatRequest request = chat("mock", "x", "\"sluice\":{\"mock\":{" + option + "}}");
