@@ -166,8 +166,8 @@ final class AgentRun {
     ChatRequest request = request(offerTools);
     long start = System.nanoTime();
     AgentStepSink sink = new AgentStepSink(events);
-    try (UpstreamPump pump =
-        new UpstreamPump(route.provider().open(request, route.upstreamModel()))) {
+    // Retries and fallbacks before the first token, idle timeout after it: as for chat.
+    try (UpstreamPump pump = runtime.opener().open(request, route).events()) {
       current = pump;
       if (cancelled) {
         throw new InterruptedException();

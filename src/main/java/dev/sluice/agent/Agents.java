@@ -4,6 +4,7 @@ import dev.sluice.config.AgentConfig;
 import dev.sluice.error.ConflictException;
 import dev.sluice.error.InvalidRequestException;
 import dev.sluice.error.NotFoundException;
+import dev.sluice.provider.FailoverOpener;
 import dev.sluice.provider.ModelRoute;
 import dev.sluice.provider.ModelRouter;
 import dev.sluice.store.RunRecord;
@@ -33,11 +34,12 @@ public final class Agents {
   public Agents(
       List<AgentConfig> configs,
       ModelRouter router,
+      FailoverOpener opener,
       StreamPipeline pipeline,
       SessionStore store,
       Map<String, Tool> tools) {
     configs.forEach(agent -> agents.put(agent.id(), agent));
-    this.runtime = new AgentRuntime(router, pipeline, store, Map.copyOf(tools));
+    this.runtime = new AgentRuntime(router, opener, pipeline, store, Map.copyOf(tools));
   }
 
   public List<AgentConfig> list() {

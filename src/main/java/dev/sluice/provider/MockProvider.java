@@ -35,12 +35,24 @@ final class MockProvider implements ChatProvider {
               + options.failStatus()
               + ", as sluice.mock.fail_status asked.");
     }
+    int promptTokens = tokens.countPrompt(request.messages());
+    List<StreamEvent> toolCalls = MockToolCalls.plan(request);
+    if (!toolCalls.isEmpty()) {
+      return new MockStream(
+          toolCalls,
+          "tool_calls",
+          new StreamEvent.Usage(promptTokens, toolCalls.size()),
+          options.intervalMs(),
+          options.failAfter());
+    }
     MockReply reply = MockReply.of(request, options);
     List<String> deltas = options.messy() ? messy(reply.tokens()) : reply.tokens();
-    StreamEvent.Usage usage =
-        new StreamEvent.Usage(tokens.countPrompt(request.messages()), reply.tokens().size());
     return new MockStream(
-        deltas, reply.finishReason(), usage, options.intervalMs(), options.failAfter());
+        deltas.stream().<StreamEvent>map(StreamEvent.Text::new).toList(),
+        reply.finishReason(),
+        new StreamEvent.Usage(promptTokens, reply.tokens().size()),
+        options.intervalMs(),
+        options.failAfter());
   }
 
   /**
@@ -76,11 +88,12 @@ final class MockProvider implements ChatProvider {
   }
 
   /**
-   * Plays back a prepared reply; {@link #close()} wakes a paused {@link #next()} at once. With a
-   * {@code failAfter}, the event after that many non-empty deltas is a mid-stream failure.
+   * Plays back a prepared reply (text deltas or tool-call fragments); {@link #close()} wakes a
+   * paused {@link #next()} at once. With a {@code failAfter}, the event after that many non-empty
+   * deltas is a mid-stream failure.
    */
   private static final class MockStream implements UpstreamStream {
-    private final List<String> deltas;
+    private final List<StreamEvent> deltas;
     private final String finishReason;
     private final StreamEvent.Usage usage;
     private final long intervalMs;
@@ -90,7 +103,7 @@ final class MockProvider implements ChatProvider {
     private int sent;
 
     MockStream(
-        List<String> deltas,
+        List<StreamEvent> deltas,
         String finishReason,
         StreamEvent.Usage usage,
         long intervalMs,
@@ -128,7 +141,7 @@ final class MockProvider implements ChatProvider {
         if (index > 0 && intervalMs > 0 && closed.await(intervalMs, TimeUnit.MILLISECONDS)) {
           return null;
         }
-        return new StreamEvent.Text(deltas.get(index));
+        return deltas.get(index);
       }
       if (index == deltas.size()) {
         return new StreamEvent.Finish(finishReason);

@@ -23,7 +23,14 @@ record MockReply(List<String> tokens, String finishReason) {
   };
 
   static MockReply of(ChatRequest request, MockOptions options) {
-    String text = options.text() != null ? options.text() : generate(request, options.tokens());
+    String text;
+    if (options.text() != null) {
+      text = options.text();
+    } else if (request.messages().getLast().role().equals("tool")) {
+      text = MockToolCalls.answerFromToolResults(request);
+    } else {
+      text = generate(request, options.tokens());
+    }
     String finish = "stop";
     for (String stop : request.stop()) {
       int at = stop.isEmpty() ? -1 : text.indexOf(stop);
