@@ -30,7 +30,8 @@ import java.util.Set;
  */
 public final class ConfigLoader {
   public static final Path DEFAULT_FILE = Path.of("sluice.yaml");
-  private static final Set<String> TOP_KEYS = Set.of("server", "streams", "models");
+  private static final Set<String> TOP_KEYS =
+      Set.of("server", "streams", "models", "storage", "tools", "agents");
   private static final Set<String> STREAMS_KEYS =
       Set.of("heartbeat_ms", "resume_ttl_ms", "buffer_bytes", "client_stall_ms");
   private static final Set<String> SERVER_KEYS =
@@ -120,7 +121,8 @@ public final class ConfigLoader {
     ServerConfig server = server(fields, top.get("server"));
     StreamsConfig streams = streams(fields, top.get("streams"));
     List<ModelConfig> models = models(fields, top.get("models"));
-    return new SluiceConfig(server, streams, models, file.toString());
+    AgentSetup agents = AgentSetupConfig.parse(fields, top, models);
+    return new SluiceConfig(server, streams, models, agents, file.toString());
   }
 
   private static ServerConfig server(Fields fields, JsonNode node) {

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class MockToolCalls {
   private static final Pattern CALCULATE =
       Pattern.compile(
-          "(?i)\\bcalculate\\s+([-+*/%^().,\\d\\s\\p{Alpha}]+?)\\s*(?:[?.!]|$|\\band\\b)");
+          "(?i)\\bcalculate\\s+([-+*/%^().,\\d\\s\\p{Alpha}]+?)\\s*(?:[?!]|\\.(?!\\d)|$|\\band\\b)");
   private static final Pattern TIME = Pattern.compile("(?i)\\b(time|date|today|clock)\\b");
 
   private MockToolCalls() {}
