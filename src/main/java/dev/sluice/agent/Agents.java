@@ -11,7 +11,6 @@ import dev.sluice.store.RunRecord;
 import dev.sluice.store.RunStatus;
 import dev.sluice.store.SessionBusyException;
 import dev.sluice.store.SessionStore;
-import dev.sluice.stream.StreamLog;
 import dev.sluice.stream.StreamPipeline;
 import dev.sluice.tool.Tool;
 import java.util.LinkedHashMap;
@@ -69,9 +68,9 @@ public final class Agents {
    * Records a new run and starts it. Errors that need no model call (unknown agent, empty message,
    * a session with a run in progress) are thrown here, before anything is streamed.
    *
-   * @param events where the run's events go, or null when nobody streams them
+   * @param listener where the run's events go
    */
-  public StartedRun start(String agentId, RunRequest request, StreamLog events) {
+  public StartedRun start(String agentId, RunRequest request, RunListener listener) {
     AgentConfig agent = get(agentId);
     if (request.message() == null || request.message().isBlank()) {
       throw new InvalidRequestException(
@@ -113,7 +112,7 @@ public final class Agents {
             route,
             runtime,
             tools,
-            new RunEvents(events, agent.id(), agent.name(), runId, sessionId),
+            new RunEvents(listener, agent.id(), agent.name(), runId, sessionId),
             started);
     active.put(runId, run);
     CompletableFuture<RunRecord> result = new CompletableFuture<>();

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.agent.Agents;
+import dev.sluice.agent.RunListener;
 import dev.sluice.agent.RunRequest;
+import dev.sluice.agent.SseRunListener;
 import dev.sluice.config.AgentConfig;
 import dev.sluice.error.ClientGoneException;
 import dev.sluice.error.InvalidRequestException;
@@ -55,12 +57,12 @@ final class AgentsHandler {
     AgentConfig agent = agents.get(ctx.pathParam("agent_id"));
     RunRequest request = readRequest(ctx);
     if (!request.stream()) {
-      Agents.StartedRun run = agents.start(agent.id(), request, null);
+      Agents.StartedRun run = agents.start(agent.id(), request, RunListener.NONE);
       json(ctx, 200, AgentJson.run(run.result().join(), agents.store()));
       return;
     }
     StreamLog events = streams.create("run-" + UUID.randomUUID(), false);
-    Agents.StartedRun run = agents.start(agent.id(), request, events);
+    Agents.StartedRun run = agents.start(agent.id(), request, new SseRunListener(events));
     SseResponses.begin(ctx.res());
     try (SseWriter writer = new SseWriter(ctx.res().getOutputStream())) {
       relay.relay(events, -1, writer);
