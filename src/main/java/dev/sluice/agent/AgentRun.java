@@ -6,6 +6,7 @@ import dev.sluice.config.AgentConfig;
 import dev.sluice.error.ClientGoneException;
 import dev.sluice.error.SluiceException;
 import dev.sluice.openai.AssembledToolCall;
+import dev.sluice.openai.ChatMessage;
 import dev.sluice.openai.ChatRequest;
 import dev.sluice.openai.ChatRequestParser;
 import dev.sluice.openai.Json;
@@ -37,6 +38,7 @@ final class AgentRun {
   private final Map<String, Tool> tools;
   private final RunEvents events;
   private final RunRecord started;
+  private final List<ChatMessage> suppliedHistory;
   private final List<ObjectNode> conversation = new ArrayList<>();
   private final List<StoredMessage> newMessages = new ArrayList<>();
   private final StringBuilder content = new StringBuilder();
@@ -53,8 +55,10 @@ final class AgentRun {
       AgentRuntime runtime,
       Map<String, Tool> tools,
       RunEvents events,
-      RunRecord started) {
+      RunRecord started,
+      List<ChatMessage> suppliedHistory) {
     this.agent = agent;
+    this.suppliedHistory = suppliedHistory;
     this.route = route;
     this.runtime = runtime;
     this.tools = tools;
@@ -129,8 +133,14 @@ final class AgentRun {
     if (!agent.instructions().isBlank()) {
       conversation.add(message("system", agent.instructions()));
     }
-    for (StoredMessage past : store.history(started.sessionId(), agent.historyRuns())) {
-      conversation.add(AgentMessages.toOpenAi(past));
+    if (suppliedHistory != null) {
+      for (ChatMessage past : suppliedHistory) {
+        conversation.add(message(past.role(), past.text()));
+      }
+    } else {
+      for (StoredMessage past : store.history(started.sessionId(), agent.historyRuns())) {
+        conversation.add(AgentMessages.toOpenAi(past));
+      }
     }
     addMessage(message("user", started.input()), null, null);
   }

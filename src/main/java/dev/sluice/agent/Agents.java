@@ -113,7 +113,8 @@ public final class Agents {
             runtime,
             tools,
             new RunEvents(listener, agent.id(), agent.name(), runId, sessionId),
-            started);
+            started,
+            request.history());
     active.put(runId, run);
     CompletableFuture<RunRecord> result = new CompletableFuture<>();
     Thread.ofVirtual()
