@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -50,6 +51,13 @@ public final class ChatCommand implements Callable<Integer> {
   @Option(names = "--no-stream", description = "Ask for the whole reply at once.")
   boolean noStream;
 
+  @Option(
+      names = "--resumable",
+      description =
+          "Sluice only: if the connection drops mid-stream, resume where it broke"
+              + " (Last-Event-ID), printing no text twice and losing none.")
+  boolean resumable;
+
   @Option(names = "--system", description = "A system prompt.")
   String system;
 
@@ -63,7 +71,14 @@ public final class ChatCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     String key = apiKey != null ? apiKey : System.getenv("SLUICE_API_KEY");
+    if (resumable && noStream) {
+      throw new ParameterException(
+          spec.commandLine(), "--resumable resumes streams; it cannot go with --no-stream");
+    }
     ChatClient client = new ChatClient(baseUrl, key);
+    if (resumable) {
+      client = client.resumable(ChatClient.Resume.DEFAULT);
+    }
     List<ChatMessage> history = new ArrayList<>();
     if (system != null) {
       history.add(new ChatMessage("system", system));

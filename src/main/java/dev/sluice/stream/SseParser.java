@@ -16,7 +16,13 @@ public final class SseParser {
   private final StringBuilder line = new StringBuilder(256);
   private final StringBuilder data = new StringBuilder(256);
   private String eventType;
+
+  /** The id buffer: set by an {@code id:} line, it applies to the event being read. */
   private String lastId;
+
+  /** The id as of the last dispatched event, what {@link #lastEventId()} reports. */
+  private String dispatchedId;
+
   private boolean hasData;
   private boolean afterCr;
   private boolean started;
@@ -52,9 +58,14 @@ public final class SseParser {
     }
   }
 
-  /** The id of the last event seen, or null: what a client sends back as Last-Event-ID. */
+  /**
+   * The id as of the last complete event, or null: what a client sends back as Last-Event-ID. An
+   * {@code id:} line of an event still being read does not count (WHATWG sets the source's last
+   * event ID only when an event is dispatched): a client cut off in the middle of event {@code n}
+   * must resume after {@code n - 1}, or it would never see event {@code n}.
+   */
   public String lastEventId() {
-    return lastId;
+    return dispatchedId;
   }
 
   private void endLine() {
@@ -97,6 +108,7 @@ public final class SseParser {
   }
 
   private void dispatch() {
+    dispatchedId = lastId; // even for an event without data, as WHATWG says
     if (hasData) {
       listener.accept(new SseEvent(lastId, eventType, data.toString()));
     }

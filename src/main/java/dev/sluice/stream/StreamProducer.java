@@ -77,7 +77,15 @@ public final class StreamProducer {
   /** Stops the stream now: the upstream is closed (cancelled) and the log completed. */
   public void cancel() {
     cancelled = true;
-    job.upstream().close();
+    // Interrupt first: a closed upstream ends like a finished one (next() returns null), so a
+    // producer that saw that end before its interrupt would finish the stream as completed, with
+    // usage counted and [DONE], for nobody. Interrupted, its next wait throws instead.
     thread.interrupt();
+    job.upstream().close();
+  }
+
+  /** Waits until the producer has finished (tests, shutdown). */
+  public void join() throws InterruptedException {
+    thread.join();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Sluice;
 import dev.sluice.api.SluiceServer;
+import dev.sluice.chaos.ChaosProxy;
 import dev.sluice.client.ChatClient;
 import dev.sluice.config.ModelConfig;
 import dev.sluice.config.ServerConfig;
@@ -42,12 +43,16 @@ class ChatCommandTest {
   private record Run(int exitCode, String out, String err) {}
 
   private static Run chat(String... args) {
+    return chatWith(baseUrl, args);
+  }
+
+  private static Run chatWith(String base, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cmd = Sluice.commandLine();
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>(List.of("chat", "--base-url", baseUrl));
+    List<String> all = new ArrayList<>(List.of("chat", "--base-url", base));
     all.addAll(List.of(args));
     int code = cmd.execute(all.toArray(String[]::new));
     return new Run(code, out.toString(), err.toString());
@@ -125,5 +130,26 @@ class ChatCommandTest {
     int code = cmd.execute("chat", "--base-url", "http://127.0.0.1:1/v1", "hi");
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).startsWith("sluice chat: error: cannot reach");
+  }
+
+  @Test
+  void resumablePrintsTheWholeReplyOnceThroughADroppedConnection() throws Exception {
+    // The first connection is cut after 1,500 bytes: a few events in, most likely inside one.
+    ChaosProxy.CutPlan plan =
+        (connection, head) -> connection == 0 ? new ChaosProxy.Cut(1_500, false) : null;
+    try (ChaosProxy proxy = ChaosProxy.start(server.port(), plan)) {
+      Run run = chatWith(proxy.openAiBaseUrl().toString(), "--resumable", "Tell", "me", "more");
+      assertThat(proxy.cuts()).as("the connection was cut").isEqualTo(1);
+      assertThat(run.err()).isEmpty();
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).isEqualTo(expectedReply("Tell me more") + System.lineSeparator());
+    }
+  }
+
+  @Test
+  void resumableNeedsStreaming() {
+    Run run = chat("--resumable", "--no-stream", "hi");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--resumable resumes streams");
   }
 }

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,8 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * client in its own read). {@code GET /v1/models} answers 200. Every request is recorded.
  *
  * <p>A {@link Response#hang} response sends its headers and first slices, then waits for the client
- * to close the connection, which {@link #clientClosed()} observes. A {@link Response#resetting} one
- * ends with a TCP reset instead of a close.
+ * to close the connection, which {@link #clientClosed()} observes. A paced response watches the
+ * connection during its pauses, so {@link #clientClosed()} also observes a client that closes it
+ * mid-stream. A {@link Response#resetting} one ends with a TCP reset instead of a close.
  *
  * <p>Responses queued with {@link #then} answer the next chat requests one each, in order; after
  * them (or without them) every request gets the {@link #script}.
@@ -235,24 +237,34 @@ public final class FakeUpstream implements AutoCloseable {
       }
       requests.add(request);
       if (request.method().equals("GET") && request.path().equals("/v1/models")) {
-        write(out, Response.status(200, "application/json", "{\"object\":\"list\",\"data\":[]}"));
+        write(
+            socket,
+            out,
+            Response.status(200, "application/json", "{\"object\":\"list\",\"data\":[]}"));
       } else if (request.method().equals("POST") && request.path().equals("/v1/chat/completions")) {
         chatRequests.incrementAndGet();
         Response next = queued.poll();
         Response response = next != null ? next : script;
-        write(out, response);
+        write(socket, out, response);
         if (response.hang()) {
           awaitClientClose(in);
         } else if (response.reset()) {
           // A reset discards what the client has not read yet: give it the pause to read the
           // slices first (network pacing, as between slices), then close() sends RST, not FIN.
-          Thread.sleep(response.pause());
+          try {
+            Thread.sleep(response.pause());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
           socket.setSoLinger(true, 0);
         }
       } else {
-        write(out, Response.status(404, "application/json", "{\"error\":{\"message\":\"nf\"}}"));
+        write(
+            socket,
+            out,
+            Response.status(404, "application/json", "{\"error\":{\"message\":\"nf\"}}"));
       }
-    } catch (IOException | InterruptedException e) {
+    } catch (IOException e) {
       // The client went away or the fake was closed: nothing to answer.
     } finally {
       open.remove(socket);
@@ -267,12 +279,16 @@ public final class FakeUpstream implements AutoCloseable {
     } catch (IOException reset) {
       // A reset is a close too.
     }
+    clientGone();
+  }
+
+  private void clientGone() {
     if (!server.isClosed()) {
       clientClosed.countDown();
     }
   }
 
-  private static void write(OutputStream out, Response r) throws IOException, InterruptedException {
+  private void write(Socket socket, OutputStream out, Response r) throws IOException {
     StringBuilder head = new StringBuilder("HTTP/1.1 " + r.status() + " " + reason(r.status()));
     head.append("\r\n");
     r.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
@@ -287,26 +303,60 @@ public final class FakeUpstream implements AutoCloseable {
     out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
     for (int i = 0; i < r.slices().size(); i++) {
-      if (i > 0 && !r.pause().isZero()) {
-        // Network pacing, not synchronisation: lets each slice arrive in its own read.
-        Thread.sleep(r.pause());
+      // Network pacing, not synchronisation: lets each slice arrive in its own read.
+      if (i > 0 && !r.pause().isZero() && closedDuring(socket, r.pause())) {
+        clientGone();
+        return;
       }
       byte[] slice = r.slices().get(i);
       if (r.chunked()) {
         if (slice.length == 0) {
           continue; // An empty chunk would end the body.
         }
-        out.write((Integer.toHexString(slice.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(slice);
-        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-      } else {
-        out.write(slice);
       }
-      out.flush();
+      try {
+        if (r.chunked()) {
+          out.write(
+              (Integer.toHexString(slice.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(slice);
+          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        } else {
+          out.write(slice);
+        }
+        out.flush();
+      } catch (IOException e) {
+        clientGone(); // the client reset the connection in the middle of the body
+        throw e;
+      }
     }
     if (r.chunked() && r.endCleanly() && !r.hang()) {
       out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
+    }
+  }
+
+  /**
+   * Waits out a pause between slices while watching the connection: true as soon as the client
+   * closes it. The client sends nothing after its request, so whatever it does send is dropped.
+   */
+  private static boolean closedDuring(Socket socket, Duration pause) throws IOException {
+    long deadline = System.nanoTime() + pause.toNanos();
+    try {
+      for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+        socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+        try {
+          if (socket.getInputStream().read() < 0) {
+            return true;
+          }
+        } catch (SocketTimeoutException paused) {
+          return false;
+        }
+      }
+      return false;
+    } catch (IOException reset) {
+      return true; // a reset is a close too
+    } finally {
+      socket.setSoTimeout(0);
     }
   }
 

@@ -110,4 +110,22 @@ class SseParserTest {
           .containsExactlyElementsOf(payloads);
     }
   }
+
+  @Test
+  void lastEventIdIsTheIdOfTheLastCompleteEventNotOfOneCutOff() {
+    SseParser parser = new SseParser(event -> {});
+    parser.feed("id: 0\ndata: a\n\nid: 1\ndata: b\n\nid: 2\nda");
+    assertThat(parser.lastEventId()).as("event 2 is incomplete: resume after 1").isEqualTo("1");
+    parser.feed("ta: c\n");
+    assertThat(parser.lastEventId()).isEqualTo("1");
+    parser.feed("\n");
+    assertThat(parser.lastEventId()).isEqualTo("2");
+  }
+
+  @Test
+  void lastEventIdIsNullBeforeTheFirstEventCompletes() {
+    SseParser parser = new SseParser(event -> {});
+    parser.feed("id: 0\ndata: a\n");
+    assertThat(parser.lastEventId()).isNull();
+  }
 }
