@@ -1,13 +1,8 @@
 package dev.sluice.tool;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Evaluates an arithmetic expression by recursive descent, computing while it parses. Not
@@ -24,27 +19,15 @@ import java.util.TreeSet;
  * </pre>
  *
  * <p>Numbers are IEEE-754 doubles, because sqrt, ln and the trigonometric functions have no exact
- * decimal result anyway; {@link #format} hides the binary noise (0.1+0.2 prints as 0.3). Every
- * operation must give a finite result: overflow and results that are not real numbers (sqrt(-1),
- * ln(0)) are errors at the operator's position, so a bad value never travels silently.
+ * decimal result anyway; {@link MathFunctions#format} hides the binary noise (0.1+0.2 prints as
+ * 0.3). Every operation must give a finite result: overflow and results that are not real numbers
+ * (sqrt(-1), ln(0)) are errors at the operator's position, so a bad value never travels silently.
  */
 final class Calculator {
   static final int MAX_LENGTH = 1000;
 
   /** Deep enough for any real formula; shallow enough that the recursion can never overflow. */
   static final int MAX_DEPTH = 100;
-
-  /**
-   * Significant digits shown: every decimal number with at most 15 digits survives the round trip
-   * through a double (DBL_DIG), so showing no more hides representation noise and nothing else.
-   */
-  private static final MathContext SHOWN = new MathContext(15, RoundingMode.HALF_EVEN);
-
-  static final Set<String> FUNCTIONS =
-      new TreeSet<>(
-          Set.of(
-              "sqrt", "abs", "ln", "log10", "sin", "cos", "tan", "min", "max", "round", "floor",
-              "ceil"));
 
   private final String text;
   private int pos;
@@ -74,20 +57,6 @@ final class Calculator {
               : "expected an operator (+ - * / % ^) or the end of the expression");
     }
     return value;
-  }
-
-  /**
-   * A result as the model should see it: at most 15 significant digits, no trailing zeros, integers
-   * without a decimal point, scientific notation ({@code 1.5E+20}) only for very large or very
-   * small magnitudes.
-   */
-  static String format(double value) {
-    if (value == 0) {
-      return "0"; // also for -0, which means nothing to a reader
-    }
-    BigDecimal shown = new BigDecimal(value).round(SHOWN).stripTrailingZeros();
-    int exponent = shown.precision() - shown.scale() - 1;
-    return exponent >= -6 && exponent < 15 ? shown.toPlainString() : shown.toString();
   }
 
   private double sum() throws ToolException {
@@ -224,20 +193,28 @@ final class Calculator {
     String name = text.substring(start, pos).toLowerCase(Locale.ROOT);
     skipSpace();
     if (pos < text.length() && text.charAt(pos) == '(') {
-      if (!FUNCTIONS.contains(name)) {
+      if (!MathFunctions.NAMES.contains(name)) {
         throw error(
-            "Unknown function '" + name + "'; the functions are " + String.join(", ", FUNCTIONS),
+            "Unknown function '"
+                + name
+                + "'; the functions are "
+                + String.join(", ", MathFunctions.NAMES),
             start);
       }
       pos++;
-      return checked(apply(name, arguments(), start), start);
+      List<Double> arguments = arguments();
+      try {
+        return checked(MathFunctions.apply(name, arguments), start);
+      } catch (IllegalArgumentException e) {
+        throw error(e.getMessage(), start);
+      }
     }
     return switch (name) {
       case "pi", "π" -> Math.PI;
       case "e" -> Math.E;
       default ->
           throw error(
-              FUNCTIONS.contains(name)
+              MathFunctions.NAMES.contains(name)
                   ? "The function '" + name + "' needs its argument in parentheses, e.g. sqrt(2)"
                   : "Unknown name '" + name + "'; the constants are pi and e (no variables)",
               start);
@@ -254,49 +231,6 @@ final class Calculator {
     } while (eat(','));
     expect(')', "to close the function call's '(' at position " + (open + 1));
     return values;
-  }
-
-  private double apply(String name, List<Double> args, int at) throws ToolException {
-    int count = args.size();
-    boolean variadic = name.equals("min") || name.equals("max");
-    boolean rounding = name.equals("round");
-    if (!variadic && count > (rounding ? 2 : 1)) {
-      throw error(
-          name
-              + (rounding
-                  ? " takes one or two arguments: round(x) or round(x, digits)"
-                  : " takes one argument")
-              + ", not "
-              + count,
-          at);
-    }
-    double x = args.get(0);
-    return switch (name) {
-      case "sqrt" -> Math.sqrt(x);
-      case "abs" -> Math.abs(x);
-      case "ln" -> Math.log(x);
-      case "log10" -> Math.log10(x);
-      case "sin" -> Math.sin(x);
-      case "cos" -> Math.cos(x);
-      case "tan" -> Math.tan(x);
-      case "floor" -> Math.floor(x);
-      case "ceil" -> Math.ceil(x);
-      case "min" -> args.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-      case "max" -> args.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-      case "round" -> round(x, count == 2 ? args.get(1) : 0, at);
-      default -> throw new IllegalStateException(name);
-    };
-  }
-
-  /**
-   * Rounds half away from zero, on the shortest decimal form of {@code x}, so that round(2.675, 2)
-   * is 2.68 as a person expects, although the double nearest 2.675 is slightly below it.
-   */
-  private double round(double x, double digits, int at) throws ToolException {
-    if (digits != Math.rint(digits) || Math.abs(digits) > 100) {
-      throw error("round's digits must be a whole number from -100 to 100", at);
-    }
-    return BigDecimal.valueOf(x).setScale((int) digits, RoundingMode.HALF_UP).doubleValue();
   }
 
   /** {@code value}, unless an operation at {@code at} overflowed or left the real numbers. */

@@ -36,7 +36,8 @@ public final class CalculatorTool implements Tool {
   @Override
   public String description() {
     return "Evaluates an arithmetic expression exactly as written and returns the number. "
-        + "Operators: + - * / % (remainder) ^ (power, right-associative), parentheses, unary minus; "
+        + "Operators: + - * / % (remainder) ^ (power, right-associative), parentheses, "
+        + "unary minus; "
         + "numbers like 42, 0.5, 1.5e3. Functions: sqrt, abs, ln, log10, sin, cos, tan (radians), "
         + "min, max (any number of arguments), round (x or x, digits), floor, ceil. "
         + "Constants: pi, e. Results have up to 15 significant digits.";
@@ -51,6 +52,6 @@ public final class CalculatorTool implements Tool {
   public String call(JsonNode arguments) throws ToolException {
     ObjectNode args = Args.object(arguments, NAME, List.of("expression"));
     String expression = Args.requiredString(args, "expression", "2+3*4");
-    return Calculator.format(Calculator.evaluate(expression));
+    return MathFunctions.format(Calculator.evaluate(expression));
   }
 }

@@ -90,12 +90,12 @@ class CalculatorTest {
 
   @Test
   void formatsWithoutNoise() {
-    assertThat(Calculator.format(14.0)).isEqualTo("14");
-    assertThat(Calculator.format(0.1 + 0.2)).isEqualTo("0.3");
-    assertThat(Calculator.format(-0.0)).isEqualTo("0");
-    assertThat(Calculator.format(1e15)).isEqualTo("1E+15");
-    assertThat(Calculator.format(99999999999999.0)).isEqualTo("99999999999999");
-    assertThat(Calculator.format(-1.25e-9)).isEqualTo("-1.25E-9");
+    assertThat(MathFunctions.format(14.0)).isEqualTo("14");
+    assertThat(MathFunctions.format(0.1 + 0.2)).isEqualTo("0.3");
+    assertThat(MathFunctions.format(-0.0)).isEqualTo("0");
+    assertThat(MathFunctions.format(1e15)).isEqualTo("1E+15");
+    assertThat(MathFunctions.format(99999999999999.0)).isEqualTo("99999999999999");
+    assertThat(MathFunctions.format(-1.25e-9)).isEqualTo("-1.25E-9");
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
