@@ -8,7 +8,6 @@ import dev.sluice.openai.ChatRequestParser;
 import dev.sluice.openai.ChunkEncoder;
 import dev.sluice.provider.FailoverOpener;
 import dev.sluice.provider.ModelRoute;
-import dev.sluice.provider.ModelRouter;
 import dev.sluice.provider.UpstreamPump;
 import dev.sluice.stream.Chunking;
 import dev.sluice.stream.CompletionCollector;
@@ -22,6 +21,7 @@ import dev.sluice.stream.StreamProducer;
 import dev.sluice.stream.StreamStore;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +37,7 @@ final class ChatCompletionsHandler {
   private static final Logger log = LoggerFactory.getLogger(ChatCompletionsHandler.class);
 
   private final ChatRequestParser parser = new ChatRequestParser();
-  private final ModelRouter router;
+  private final Function<String, ModelRoute> routes;
   private final FailoverOpener opener;
   private final StreamPipeline pipeline;
   private final StreamStore store;
@@ -46,14 +46,14 @@ final class ChatCompletionsHandler {
   private final long maxBodyBytes;
 
   ChatCompletionsHandler(
-      ModelRouter router,
+      Function<String, ModelRoute> routes,
       FailoverOpener opener,
       StreamPipeline pipeline,
       StreamStore store,
       SseRelay relay,
       SluiceMetrics metrics,
       long maxBodyBytes) {
-    this.router = router;
+    this.routes = routes;
     this.opener = opener;
     this.pipeline = pipeline;
     this.store = store;
@@ -70,7 +70,7 @@ final class ChatCompletionsHandler {
     boolean resumable;
     try {
       request = parser.parse(RequestBodies.read(ctx, maxBodyBytes));
-      route = router.route(request.model());
+      route = routes.apply(request.model());
       StreamOptions.checkKeys(request);
       chunking =
           StreamOptions.chunking(

@@ -5,6 +5,7 @@ import dev.sluice.error.SluiceException;
 import dev.sluice.metrics.SluiceMetrics;
 import dev.sluice.openai.TokenCounter;
 import dev.sluice.provider.FailoverOpener;
+import dev.sluice.provider.ModelRoute;
 import dev.sluice.provider.ModelRouter;
 import dev.sluice.stream.InMemoryStreamStore;
 import dev.sluice.stream.SseRelay;
@@ -32,12 +33,19 @@ public final class SluiceServer implements AutoCloseable {
   private final Javalin app;
   private final ModelRouter router;
   private final StreamStore store;
+  private final AgentLayer agents;
   private final SluiceMetrics metrics;
 
-  private SluiceServer(Javalin app, ModelRouter router, StreamStore store, SluiceMetrics metrics) {
+  private SluiceServer(
+      Javalin app,
+      ModelRouter router,
+      StreamStore store,
+      AgentLayer agents,
+      SluiceMetrics metrics) {
     this.app = app;
     this.router = router;
     this.store = store;
+    this.agents = agents;
     this.metrics = metrics;
   }
 
@@ -54,10 +62,15 @@ public final class SluiceServer implements AutoCloseable {
     StreamStore store =
         new InMemoryStreamStore(config.streams().resumeRetention(), config.streams().bufferBytes());
     SseRelay relay = new SseRelay(config.streams().heartbeat());
+    FailoverOpener opener = new FailoverOpener(router, metrics);
+    AgentLayer agents = AgentLayer.start(config.agents(), router, opener, pipeline);
     ChatCompletionsHandler chat =
         new ChatCompletionsHandler(
-            router,
-            new FailoverOpener(router, metrics),
+            model -> {
+              ModelRoute agent = agents.route(model);
+              return agent != null ? agent : router.route(model);
+            },
+            opener,
             pipeline,
             store,
             relay,
@@ -103,6 +116,9 @@ public final class SluiceServer implements AutoCloseable {
               cfg.routes.get("/v1/models", models::list);
               cfg.routes.get("/v1/models/{id}", models::get);
               cfg.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
+              agents.routes(cfg.routes, store, relay);
+              // Agno's Agent UI and other browser apps call from their own origin.
+              cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.anyHost()));
               cfg.routes.get("/ready", readiness::handle);
               cfg.routes.get(
                   "/metrics",
@@ -129,7 +145,7 @@ public final class SluiceServer implements AutoCloseable {
         config.server().host(),
         app.port(),
         router.models().stream().map(m -> m.name()).toList());
-    return new SluiceServer(app, router, store, metrics);
+    return new SluiceServer(app, router, store, agents, metrics);
   }
 
   public int port() {
@@ -150,5 +166,6 @@ public final class SluiceServer implements AutoCloseable {
     app.stop();
     router.close();
     store.close();
+    agents.close();
   }
 }
