@@ -57,6 +57,8 @@ public final class SluiceServer implements AutoCloseable {
 
   /** Starts a server routing through {@code router}; the server closes it when it stops. */
   public static SluiceServer start(SluiceConfig config, ModelRouter router, TokenCounter tokens) {
+    // Loading the tokenizer takes about a second of CPU: do it now, not in the first request.
+    Thread.ofVirtual().name("sluice-tokenizer-warmup").start(() -> tokens.count("warm up"));
     SluiceMetrics metrics = new SluiceMetrics();
     StreamPipeline pipeline = new StreamPipeline(metrics, tokens);
     StreamStore store =
