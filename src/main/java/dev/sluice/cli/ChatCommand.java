@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.client.AgentClient;
 import dev.sluice.client.ChatClient;
 import dev.sluice.client.ChatClientException;
 import dev.sluice.openai.ChatMessage;
@@ -23,7 +24,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "chat",
     mixinStandardHelpOptions = true,
-    description = "Chat with a model through Sluice (or any OpenAI-compatible server).")
+    description = {
+      "Chat with a model through Sluice (or any OpenAI-compatible server),",
+      "or with a Sluice agent (--agent): its tool calls, the session id and errors go to",
+      "stderr, the answer alone to stdout."
+    })
 public final class ChatCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -61,11 +66,26 @@ public final class ChatCommand implements Callable<Integer> {
   @Option(names = "--system", description = "A system prompt.")
   String system;
 
+  @Option(
+      names = "--agent",
+      description = "Run this agent (Sluice only) instead of calling a model; not with --model.")
+  String agent;
+
+  @Option(
+      names = "--session",
+      description = "With --agent: continue this session (its id is printed after the first run).")
+  String session;
+
   @Parameters(arity = "0..*", description = "The prompt. Without one, an interactive loop starts.")
   List<String> prompt = new ArrayList<>();
 
   /** Where the interactive loop reads prompts; tests replace it. */
   InputStream input = System.in;
+
+  /** One exchange of a conversation; whether it worked. */
+  private interface Turn {
+    boolean run(String text) throws InterruptedException;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -75,19 +95,43 @@ public final class ChatCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--resumable resumes streams; it cannot go with --no-stream");
     }
-    ChatClient client = new ChatClient(baseUrl, key);
-    if (resumable) {
-      client = client.resumable(ChatClient.Resume.DEFAULT);
-    }
-    List<ChatMessage> history = new ArrayList<>();
-    if (system != null) {
-      history.add(new ChatMessage("system", system));
+    Turn turn;
+    String peer;
+    if (agent != null) {
+      checkAgentOptions();
+      AgentChat chat =
+          new AgentChat(
+              new AgentClient(baseUrl, key),
+              agent,
+              session,
+              !noStream,
+              delayMs,
+              out,
+              spec.commandLine().getErr());
+      turn = chat::turn;
+      peer = "agent " + agent + " at " + AgentClient.serverRoot(baseUrl);
+    } else {
+      if (session != null) {
+        throw new ParameterException(
+            spec.commandLine(), "--session continues an agent's session; it needs --agent");
+      }
+      ChatClient client = new ChatClient(baseUrl, key);
+      if (resumable) {
+        client = client.resumable(ChatClient.Resume.DEFAULT);
+      }
+      List<ChatMessage> history = new ArrayList<>();
+      if (system != null) {
+        history.add(new ChatMessage("system", system));
+      }
+      ChatClient chosen = client;
+      turn = text -> turn(chosen, history, text, out);
+      peer = model + " at " + baseUrl;
     }
     if (!prompt.isEmpty()) {
-      return turn(client, history, String.join(" ", prompt), out) ? 0 : 1;
+      return turn.run(String.join(" ", prompt)) ? 0 : 1;
     }
     BufferedReader in = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
-    out.println("Chatting with " + model + " at " + baseUrl + ". Ctrl-D or /exit to leave.");
+    out.println("Chatting with " + peer + ". Ctrl-D or /exit to leave.");
     while (true) {
       out.print("> ");
       out.flush();
@@ -96,7 +140,23 @@ public final class ChatCommand implements Callable<Integer> {
         return 0;
       }
       if (!line.isBlank()) {
-        turn(client, history, line, out);
+        turn.run(line);
+      }
+    }
+  }
+
+  /** An agent brings its own model and instructions, and its runs are not resumable. */
+  private void checkAgentOptions() {
+    var parsed = spec.commandLine().getParseResult();
+    var why =
+        java.util.Map.of(
+            "--model", "the agent's config names its model",
+            "--system", "the agent's config gives its instructions",
+            "--resumable", "agent runs are not resumable");
+    for (String option : List.of("--model", "--system", "--resumable")) {
+      if (parsed.hasMatchedOption(option)) {
+        throw new ParameterException(
+            spec.commandLine(), option + " cannot go with --agent: " + why.get(option));
       }
     }
   }
