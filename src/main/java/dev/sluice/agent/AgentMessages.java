@@ -1,17 +1,15 @@
 package dev.sluice.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.openai.AssembledToolCall;
 import dev.sluice.openai.Json;
-import dev.sluice.store.RunRecord;
 import dev.sluice.store.StoredMessage;
 import dev.sluice.tool.Tool;
 import java.io.IOException;
 import java.util.List;
 
-/** Conversions between stored messages, OpenAI's message JSON and Agno's metrics. */
+/** Conversions between stored messages and OpenAI's message JSON. */
 final class AgentMessages {
   private AgentMessages() {}
 
@@ -57,18 +55,5 @@ final class AgentMessages {
     function.put("description", tool.description());
     function.set("parameters", tool.parameters());
     return spec;
-  }
-
-  /** Agno's run metrics: tokens, time to first token and duration, in seconds. */
-  static JsonNode metrics(RunRecord run) {
-    ObjectNode metrics = Json.MAPPER.createObjectNode();
-    metrics.put("input_tokens", run.inputTokens());
-    metrics.put("output_tokens", run.outputTokens());
-    metrics.put("total_tokens", run.inputTokens() + run.outputTokens());
-    if (run.timeToFirstTokenMs() != null) {
-      metrics.put("time_to_first_token", run.timeToFirstTokenMs() / 1000.0);
-    }
-    metrics.put("duration", run.durationMs() / 1000.0);
-    return metrics;
   }
 }

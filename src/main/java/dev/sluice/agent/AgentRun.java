@@ -238,7 +238,7 @@ final class AgentRun {
               "RunCompleted",
               e -> {
                 e.put("content", ended.content()).put("content_type", "str");
-                e.set("metrics", AgentMessages.metrics(ended));
+                e.set("metrics", RunMetrics.of(ended));
               });
       case CANCELLED -> events.emit("RunCancelled", e -> e.put("reason", ended.error()));
       default ->

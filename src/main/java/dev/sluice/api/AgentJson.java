@@ -3,6 +3,7 @@ package dev.sluice.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.agent.RunMetrics;
 import dev.sluice.config.AgentConfig;
 import dev.sluice.openai.Json;
 import dev.sluice.store.RunRecord;
@@ -63,7 +64,7 @@ final class AgentJson {
       node.put("error", run.error());
     }
     node.put("created_at", run.createdAt());
-    node.set("metrics", metrics(run));
+    node.set("metrics", RunMetrics.of(run));
     ArrayNode tools = node.putArray("tools");
     for (ToolCallRecord call : store.toolCalls(run.id())) {
       ObjectNode tool = tools.addObject();
@@ -95,18 +96,6 @@ final class AgentJson {
       message.put("created_at", m.createdAt());
     }
     return messages;
-  }
-
-  private static ObjectNode metrics(RunRecord run) {
-    ObjectNode metrics = Json.MAPPER.createObjectNode();
-    metrics.put("input_tokens", run.inputTokens());
-    metrics.put("output_tokens", run.outputTokens());
-    metrics.put("total_tokens", run.inputTokens() + run.outputTokens());
-    if (run.timeToFirstTokenMs() != null) {
-      metrics.put("time_to_first_token", run.timeToFirstTokenMs() / 1000.0);
-    }
-    metrics.put("duration", run.durationMs() / 1000.0);
-    return metrics;
   }
 
   private static JsonNode parseOrText(String json) {
