@@ -200,15 +200,16 @@ final class AgentRun {
       runtime.pipeline().run(request, started.id(), pump, sink, route.config().chunking(), start);
     } finally {
       current = null;
+      // What was streamed belongs to the run, also when the call was cancelled or failed.
+      if (firstTokenNanos == 0 && sink.firstTokenNanos() != 0) {
+        firstTokenNanos = sink.firstTokenNanos();
+      }
+      if (sink.usage() != null) {
+        inputTokens += sink.usage().promptTokens();
+        outputTokens += sink.usage().completionTokens();
+      }
+      content.append(sink.text());
     }
-    if (firstTokenNanos == 0 && sink.firstTokenNanos() != 0) {
-      firstTokenNanos = sink.firstTokenNanos();
-    }
-    if (sink.usage() != null) {
-      inputTokens += sink.usage().promptTokens();
-      outputTokens += sink.usage().completionTokens();
-    }
-    content.append(sink.text());
     if (cancelled) {
       // Closing the pump ends the model call early, as if it had finished: it did not.
       throw new InterruptedException();
