@@ -43,7 +43,8 @@ final class AgentRun {
   private final List<StoredMessage> newMessages = new ArrayList<>();
   private final StringBuilder content = new StringBuilder();
   private volatile UpstreamPump current;
-  private volatile Thread thread;
+  private final Object interruptLock = new Object();
+  private Thread thread; // interruptible while its steps run; guarded by interruptLock
   private volatile boolean cancelled;
   private int inputTokens;
   private int outputTokens;
@@ -72,7 +73,6 @@ final class AgentRun {
 
   /** Executes the run to its end and returns how it ended (also stored). */
   RunRecord execute() {
-    thread = Thread.currentThread();
     long start = System.nanoTime();
     SessionStore store = runtime.store();
     events.emit(
@@ -83,6 +83,9 @@ final class AgentRun {
     RunStatus status = RunStatus.COMPLETED;
     String error = null;
     try {
+      synchronized (interruptLock) {
+        thread = Thread.currentThread();
+      }
       runSteps();
     } catch (InterruptedException | ClientGoneException e) {
       status = RunStatus.CANCELLED;
@@ -90,6 +93,14 @@ final class AgentRun {
     } catch (SluiceException e) {
       status = cancelled ? RunStatus.CANCELLED : RunStatus.ERROR;
       error = cancelled ? "cancelled by request" : e.getMessage();
+    } finally {
+      // From here on the run only records how it ended: a cancel must not interrupt those writes
+      // (an interrupt closes a PostgreSQL connection's socket mid-statement), and one that came
+      // too late to stop a step is dropped.
+      synchronized (interruptLock) {
+        thread = null;
+      }
+      Thread.interrupted();
     }
     long durationMs = (System.nanoTime() - start) / 1_000_000;
     Long ttftMs = firstTokenNanos == 0 ? null : (firstTokenNanos - start) / 1_000_000;
@@ -109,10 +120,13 @@ final class AgentRun {
             durationMs,
             error,
             started.createdAt());
-    store.addMessages(newMessages);
-    store.finishRun(ended);
-    announceEnd(ended);
-    events.complete();
+    try {
+      store.addMessages(newMessages);
+      store.finishRun(ended);
+      announceEnd(ended);
+    } finally {
+      events.complete(); // a client must not wait forever for a run that failed to be stored
+    }
     return ended;
   }
 
@@ -123,9 +137,10 @@ final class AgentRun {
     if (pump != null) {
       pump.close();
     }
-    Thread t = thread;
-    if (t != null) {
-      t.interrupt();
+    synchronized (interruptLock) {
+      if (thread != null) {
+        thread.interrupt();
+      }
     }
   }
 
@@ -185,15 +200,20 @@ final class AgentRun {
       runtime.pipeline().run(request, started.id(), pump, sink, route.config().chunking(), start);
     } finally {
       current = null;
+      // What was streamed belongs to the run, also when the call was cancelled or failed.
+      if (firstTokenNanos == 0 && sink.firstTokenNanos() != 0) {
+        firstTokenNanos = sink.firstTokenNanos();
+      }
+      if (sink.usage() != null) {
+        inputTokens += sink.usage().promptTokens();
+        outputTokens += sink.usage().completionTokens();
+      }
+      content.append(sink.text());
     }
-    if (firstTokenNanos == 0 && sink.firstTokenNanos() != 0) {
-      firstTokenNanos = sink.firstTokenNanos();
+    if (cancelled) {
+      // Closing the pump ends the model call early, as if it had finished: it did not.
+      throw new InterruptedException();
     }
-    if (sink.usage() != null) {
-      inputTokens += sink.usage().promptTokens();
-      outputTokens += sink.usage().completionTokens();
-    }
-    content.append(sink.text());
     if (sink.failure() != null) {
       throw sink.failure();
     }
