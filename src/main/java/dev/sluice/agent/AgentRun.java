@@ -20,6 +20,8 @@ import dev.sluice.tool.Tool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One run of an agent: a loop of model calls and tool calls. Each model call goes through the
@@ -32,6 +34,8 @@ import java.util.Map;
  * promptly: the model call in flight is cancelled and the run ends as {@code RunCancelled}.
  */
 final class AgentRun {
+  private static final Logger log = LoggerFactory.getLogger(AgentRun.class);
+
   private final AgentConfig agent;
   private final ModelRoute route;
   private final AgentRuntime runtime;
@@ -93,6 +97,12 @@ final class AgentRun {
     } catch (SluiceException e) {
       status = cancelled ? RunStatus.CANCELLED : RunStatus.ERROR;
       error = cancelled ? "cancelled by request" : e.getMessage();
+    } catch (RuntimeException e) {
+      // A bug or a store failure mid-run: the run still ends, as an error, instead of staying
+      // "running" (and its session busy) until a restart.
+      log.error("run {}: failed unexpectedly", started.id(), e);
+      status = RunStatus.ERROR;
+      error = "The run failed unexpectedly; see the server log for run " + started.id() + ".";
     } finally {
       // From here on the run only records how it ended: a cancel must not interrupt those writes
       // (an interrupt closes a PostgreSQL connection's socket mid-statement), and one that came
