@@ -71,6 +71,11 @@ public final class Agents {
    * @param listener where the run's events go
    */
   public StartedRun start(String agentId, RunRequest request, RunListener listener) {
+    return start(agentId, request, UUID.randomUUID().toString(), listener);
+  }
+
+  /** As {@link #start(String, RunRequest, RunListener)}, with the run id chosen by the caller. */
+  public StartedRun start(String agentId, RunRequest request, String runId, RunListener listener) {
     AgentConfig agent = get(agentId);
     if (request.message() == null || request.message().isBlank()) {
       throw new InvalidRequestException(
@@ -78,7 +83,6 @@ public final class Agents {
           "Missing required parameter: 'message'. Send the user's message as a form field or JSON.");
     }
     ModelRoute route = runtime.router().route(agent.model());
-    String runId = UUID.randomUUID().toString();
     String sessionId =
         request.sessionId() == null || request.sessionId().isBlank()
             ? UUID.randomUUID().toString()

@@ -75,6 +75,9 @@ final class AgentLayer implements AutoCloseable {
     routes.get("/teams", handler::teams);
     routes.post("/agents/{agent_id}/runs", handler::run);
     routes.post("/agents/{agent_id}/runs/{run_id}/cancel", handler::cancel);
+    routes.get(
+        "/agents/{agent_id}/runs/{run_id}/stream",
+        new ResumeHandler(streams, relay, "run_id")::handle);
     routes.get("/sessions", sessions::list);
     routes.get("/sessions/{session_id}", sessions::get);
     routes.get("/sessions/{session_id}/runs", sessions::runs);

@@ -24,9 +24,10 @@ import java.util.UUID;
 /**
  * Agno AgentOS's agent routes: {@code GET /agents}, {@code GET /agents/{id}}, {@code GET /teams}
  * (none), {@code POST /agents/{id}/runs} (form fields, multipart or urlencoded, or JSON: {@code
- * message}, {@code stream} (default true), {@code session_id}, {@code user_id}) and {@code POST
- * /agents/{id}/runs/{run_id}/cancel}. A streamed run's events are relayed from its log like any
- * stream; when the client goes away, the run is cancelled.
+ * message}, {@code stream} (default true), {@code session_id}, {@code user_id}, {@code resumable})
+ * and {@code POST /agents/{id}/runs/{run_id}/cancel}. A streamed run's events are relayed from its
+ * log like any stream; when the client goes away the run is cancelled, unless it is resumable: then
+ * it goes on and {@code GET /agents/{id}/runs/{run_id}/stream} resumes it after Last-Event-ID.
  */
 final class AgentsHandler {
   private final Agents agents;
@@ -55,19 +56,30 @@ final class AgentsHandler {
 
   void run(Context ctx) throws Exception {
     AgentConfig agent = agents.get(ctx.pathParam("agent_id"));
-    RunRequest request = readRequest(ctx);
+    RunForm form = readRequest(ctx);
+    RunRequest request = form.request();
     if (!request.stream()) {
       Agents.StartedRun run = agents.start(agent.id(), request, RunListener.NONE);
       json(ctx, 200, AgentJson.run(run.result().join(), agents.store()));
       return;
     }
-    StreamLog events = streams.create("run-" + UUID.randomUUID(), false);
-    Agents.StartedRun run = agents.start(agent.id(), request, new SseRunListener(events));
+    // The run's events are kept under its run id, so that a resumable run can be resumed.
+    String runId = UUID.randomUUID().toString();
+    StreamLog events = streams.create(runId, form.resumable());
+    Agents.StartedRun run;
+    try {
+      run = agents.start(agent.id(), request, runId, new SseRunListener(events));
+    } catch (RuntimeException e) {
+      events.complete(); // refused before it began: nothing to keep
+      throw e;
+    }
     SseResponses.begin(ctx.res());
     try (SseWriter writer = new SseWriter(ctx.res().getOutputStream())) {
       relay.relay(events, -1, writer);
     } catch (ClientGoneException | EventsExpiredException e) {
-      agents.cancel(agent.id(), run.record().id());
+      if (!form.resumable()) {
+        agents.cancel(agent.id(), run.record().id());
+      }
     } catch (InterruptedException e) {
       agents.cancel(agent.id(), run.record().id());
       throw e;
@@ -88,8 +100,11 @@ final class AgentsHandler {
     json(ctx, 200, body);
   }
 
+  /** A run request and whether its events are kept for a resume. */
+  private record RunForm(RunRequest request, boolean resumable) {}
+
   /** The run fields from a form (multipart or urlencoded) or a JSON body. */
-  private static RunRequest readRequest(Context ctx) throws IOException {
+  private static RunForm readRequest(Context ctx) throws IOException {
     String type = ctx.contentType() == null ? "" : ctx.contentType();
     if (type.startsWith("application/json")) {
       JsonNode body;
@@ -102,17 +117,25 @@ final class AgentsHandler {
       if (body == null || !body.isObject()) {
         throw new InvalidRequestException(null, "The request body must be a JSON object.");
       }
-      return new RunRequest(
-          text(body, "message"),
-          text(body, "session_id"),
-          text(body, "user_id"),
-          bool(body.get("stream") == null ? null : body.get("stream").asText(), "stream"));
+      return new RunForm(
+          new RunRequest(
+              text(body, "message"),
+              text(body, "session_id"),
+              text(body, "user_id"),
+              bool(
+                  body.get("stream") == null ? null : body.get("stream").asText(), "stream", true)),
+          bool(
+              body.get("resumable") == null ? null : body.get("resumable").asText(),
+              "resumable",
+              false));
     }
-    return new RunRequest(
-        ctx.formParam("message"),
-        ctx.formParam("session_id"),
-        ctx.formParam("user_id"),
-        bool(ctx.formParam("stream"), "stream"));
+    return new RunForm(
+        new RunRequest(
+            ctx.formParam("message"),
+            ctx.formParam("session_id"),
+            ctx.formParam("user_id"),
+            bool(ctx.formParam("stream"), "stream", true)),
+        bool(ctx.formParam("resumable"), "resumable", false));
   }
 
   private static String text(JsonNode body, String field) {
@@ -127,9 +150,9 @@ final class AgentsHandler {
     return value.asText();
   }
 
-  private static boolean bool(String value, String field) {
+  private static boolean bool(String value, String field, boolean fallback) {
     if (value == null || value.isBlank()) {
-      return true;
+      return fallback;
     }
     return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
       case "true", "1", "yes", "on" -> true;

@@ -19,14 +19,19 @@ import io.javalin.http.Context;
 final class ResumeHandler {
   private final StreamStore store;
   private final SseRelay relay;
+  private final String idParam;
 
-  ResumeHandler(StreamStore store, SseRelay relay) {
+  /**
+   * @param idParam the path parameter naming the stream: a completion id, or an agent run id
+   */
+  ResumeHandler(StreamStore store, SseRelay relay, String idParam) {
     this.store = store;
     this.relay = relay;
+    this.idParam = idParam;
   }
 
   void handle(Context ctx) throws Exception {
-    String id = ctx.pathParam("id");
+    String id = ctx.pathParam(idParam);
     long after = afterId(ctx);
     StreamLog events =
         store
@@ -39,8 +44,8 @@ final class ResumeHandler {
                         "No resumable stream '"
                             + id
                             + "': it never existed, was not resumable, or ended more than the"
-                            + " retention time ago. Send \"sluice\": {\"resumable\": true} to make"
-                            + " a stream resumable."));
+                            + " retention time ago. Ask for one with \"sluice\": {\"resumable\":"
+                            + " true} (chat) or resumable=true (agent runs)."));
     if (after >= events.nextId() && after > 0) {
       throw new InvalidRequestException(
           "Last-Event-ID",

@@ -78,7 +78,7 @@ public final class SluiceServer implements AutoCloseable {
             relay,
             metrics,
             config.server().maxBodyBytes());
-    ResumeHandler resume = new ResumeHandler(store, relay);
+    ResumeHandler resume = new ResumeHandler(store, relay, "id");
     ModelsHandler models = new ModelsHandler(router);
     ReadinessCheck readiness = new ReadinessCheck(router.models());
     String apiKey = config.server().apiKey();

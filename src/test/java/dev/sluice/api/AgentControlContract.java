@@ -85,6 +85,41 @@ interface AgentControlContract extends AgentApiFixture {
   }
 
   @Test
+  default void aResumableRunGoesOnWithoutItsClientAndResumesAfterTheLastEventId() {
+    String sessionId = "resume-" + UUID.randomUUID();
+    Event first;
+    try (EventStream stream =
+        AgentHttp.open(
+            http(),
+            AgentHttp.run(
+                server(),
+                "helper",
+                Form.JSON,
+                fields("message", LONG_ANSWER, "session_id", sessionId, "resumable", "true")))) {
+      first = stream.until("RunContent");
+    }
+    String runId = first.text("run_id");
+    HttpResponse<String> resumed =
+        TestHttp.send(
+            http(),
+            TestHttp.request(server(), "/agents/helper/runs/" + runId + "/stream")
+                .header("Last-Event-ID", Long.toString(first.id()))
+                .GET()
+                .build());
+    assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);
+    List<Event> rest = AgentHttp.parse(resumed.body());
+    assertThat(rest.getFirst().id()).isEqualTo(first.id() + 1);
+    assertThat(names(rest)).last().isEqualTo("RunCompleted");
+    StringBuilder text = new StringBuilder(first.text("content"));
+    rest.stream()
+        .filter(e -> e.name().equals("RunContent"))
+        .forEach(e -> text.append(e.text("content")));
+    // Nothing lost, nothing twice: the answer pieces join to the stored answer.
+    assertThat(text.toString()).isEqualTo(rest.getLast().text("content"));
+    assertThat(endedRun(sessionId).path("status").asText()).isEqualTo("completed");
+  }
+
+  @Test
   default void refusesASecondRunWhileTheSessionIsBusy() {
     String sessionId = "busy-" + UUID.randomUUID();
     try (EventStream first =
