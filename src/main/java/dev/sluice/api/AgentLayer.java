@@ -21,6 +21,7 @@ import dev.sluice.tool.ToolSettings;
 import io.javalin.config.RoutesConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -82,6 +83,13 @@ final class AgentLayer implements AutoCloseable {
     routes.get("/sessions/{session_id}", sessions::get);
     routes.get("/sessions/{session_id}/runs", sessions::runs);
     routes.delete("/sessions/{session_id}", sessions::delete);
+  }
+
+  /** A route for every agent, as {@code agent:<id>}. */
+  List<ModelRoute> routes() {
+    return agents == null
+        ? List.of()
+        : agents.list().stream().map(a -> route(AgentChatProvider.PREFIX + a.id())).toList();
   }
 
   /** Resolves {@code agent:<id>} to a route that runs the agent; null for any other model. */

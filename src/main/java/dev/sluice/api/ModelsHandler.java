@@ -15,15 +15,17 @@ import java.util.Set;
  * {@code GET /v1/models} and {@code GET /v1/models/{id}} in OpenAI's list and model shapes, with a
  * {@code description} added. For a pattern entry ({@code gpt-*}) the matching models are read from
  * the upstream's own {@code /models} (cached; skipped if it does not answer), and {@code
- * /v1/models/{id}} answers for any name a pattern matches.
+ * /v1/models/{id}} answers for any name a pattern matches. Agents are listed as {@code agent:<id>}.
  */
 final class ModelsHandler {
   private final ModelRouter router;
+  private final AgentLayer agents;
   private final UpstreamModelList upstreamModels = new UpstreamModelList();
   private final long created = System.currentTimeMillis() / 1000;
 
-  ModelsHandler(ModelRouter router) {
+  ModelsHandler(ModelRouter router, AgentLayer agents) {
     this.router = router;
+    this.agents = agents;
   }
 
   void list(Context ctx) throws Exception {
@@ -35,6 +37,9 @@ final class ModelsHandler {
       if (!model.isPattern() && listed.add(model.name())) {
         data.add(model(model.name(), model));
       }
+    }
+    for (ModelRoute agent : agents.routes()) {
+      data.add(model(agent.requested(), agent.config()));
     }
     for (ModelConfig pattern : router.models()) {
       if (pattern.isPattern()) {
@@ -49,7 +54,9 @@ final class ModelsHandler {
   }
 
   void get(Context ctx) throws Exception {
-    ModelRoute route = router.route(ctx.pathParam("id"));
+    String id = ctx.pathParam("id");
+    ModelRoute agent = agents.route(id);
+    ModelRoute route = agent != null ? agent : router.route(id);
     ctx.contentType("application/json")
         .result(Json.MAPPER.writeValueAsBytes(model(route.requested(), route.config())));
   }

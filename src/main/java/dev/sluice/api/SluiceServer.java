@@ -79,7 +79,7 @@ public final class SluiceServer implements AutoCloseable {
             metrics,
             config.server().maxBodyBytes());
     ResumeHandler resume = new ResumeHandler(store, relay, "id");
-    ModelsHandler models = new ModelsHandler(router);
+    ModelsHandler models = new ModelsHandler(router, agents);
     ReadinessCheck readiness = new ReadinessCheck(router.models());
     String apiKey = config.server().apiKey();
     ApiKeyCheck keyCheck = apiKey == null ? null : new ApiKeyCheck(apiKey);

@@ -175,6 +175,14 @@ interface AgentRunsContract extends AgentApiFixture {
             404,
             "invalid_request_error");
     assertThat(error.get("code").asText()).isEqualTo("model_not_found");
+    // OpenAI clients find the agent among the models.
+    JsonNode models = TestHttp.json(TestHttp.get(http(), server(), "/v1/models").body());
+    assertThat(models.path("data").findValuesAsText("id")).contains("mock", "agent:helper");
+    assertThat(
+            TestHttp.json(TestHttp.get(http(), server(), "/v1/models/agent:helper").body())
+                .path("owned_by")
+                .asText())
+        .isEqualTo("agent");
   }
 
   /** Every event carries the run's envelope; ids count from 0 without gaps. */
