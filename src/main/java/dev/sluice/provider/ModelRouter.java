@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 
 /**
  * The routing table: which provider serves a requested model. Exact names win over patterns ({@code
@@ -71,15 +70,19 @@ public final class ModelRouter implements AutoCloseable {
   private HttpClient client(ModelConfig model) {
     // Plain-http upstreams (vLLM, Ollama, LM Studio) get HTTP/1.1: an h2c upgrade on a POST with
     // a body is refused or mishandled by several of them. Over TLS, HTTP/2 is negotiated by ALPN.
-    HttpClient client =
+    boolean tls = "https".equals(model.baseUrl().getScheme());
+    HttpClient.Builder builder =
         HttpClient.newBuilder()
-            .version(
-                "https".equals(model.baseUrl().getScheme())
-                    ? HttpClient.Version.HTTP_2
-                    : HttpClient.Version.HTTP_1_1)
-            .connectTimeout(model.connectTimeout())
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+            .version(tls ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+            .connectTimeout(model.connectTimeout());
+    if (!tls) {
+      // Measured (docs/decisions.md): handing each read to a worker pool costs more CPU per chunk
+      // than decoding it, so plain-http responses are decoded on the client's selector thread
+      // (OpenAiStream never blocks there). Over TLS the default pool stays: handshakes run their
+      // tasks on it, and they must not hold up every other upstream's reads.
+      builder.executor(Runnable::run);
+    }
+    HttpClient client = builder.build();
     clients.add(client);
     return client;
   }

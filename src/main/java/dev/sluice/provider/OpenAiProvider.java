@@ -7,14 +7,15 @@ import dev.sluice.error.UpstreamException;
 import dev.sluice.openai.ChatRequest;
 import dev.sluice.openai.Json;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * Any OpenAI-compatible upstream (OpenAI, vLLM, Ollama, LM Studio...): forwards the client's body
@@ -48,9 +49,9 @@ final class OpenAiProvider implements ChatProvider {
     if (config.apiKey() != null) {
       http.header("Authorization", "Bearer " + config.apiKey());
     }
-    HttpResponse<InputStream> response;
+    HttpResponse<Object> response;
     try {
-      response = client.send(http.build(), HttpResponse.BodyHandlers.ofInputStream());
+      response = client.send(http.build(), OpenAiProvider::body);
     } catch (HttpConnectTimeoutException e) {
       throw new UpstreamException(
           504,
@@ -75,10 +76,23 @@ final class OpenAiProvider implements ChatProvider {
               + describe(e),
           e);
     }
-    if (response.statusCode() != 200) {
-      throw relayedError(response);
+    if (response.body() instanceof UpstreamStream stream) {
+      return stream;
     }
-    return new OpenAiStream(response.body());
+    throw relayedError(response.statusCode(), (byte[]) response.body(), response.headers());
+  }
+
+  /**
+   * A 200 is streamed as it arrives ({@link OpenAiStream}); anything else is an error whose body is
+   * read whole (and cut at {@value #MAX_ERROR_BODY} bytes) to be relayed.
+   */
+  private static HttpResponse.BodySubscriber<Object> body(HttpResponse.ResponseInfo info) {
+    if (info.statusCode() == 200) {
+      return HttpResponse.BodySubscribers.mapping(new OpenAiStream(), stream -> stream);
+    }
+    return HttpResponse.BodySubscribers.mapping(
+        HttpResponse.BodySubscribers.ofByteArray(),
+        bytes -> bytes.length > MAX_ERROR_BODY ? Arrays.copyOf(bytes, MAX_ERROR_BODY) : bytes);
   }
 
   private byte[] body(ChatRequest request, String upstreamModel) {
@@ -98,16 +112,9 @@ final class OpenAiProvider implements ChatProvider {
   }
 
   /** The upstream's own error, with its status and message, in OpenAI's shape. */
-  private UpstreamException relayedError(HttpResponse<InputStream> response) {
-    String text;
-    try (InputStream in = response.body()) {
-      text = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      text = "";
-    }
-    int status = response.statusCode();
-    Duration retryAfter =
-        status == 429 || status == 503 ? RetryAfter.parse(response.headers()) : null;
+  private UpstreamException relayedError(int status, byte[] body, HttpHeaders headers) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    Duration retryAfter = status == 429 || status == 503 ? RetryAfter.parse(headers) : null;
     try {
       JsonNode error = Json.MAPPER.readTree(text).path("error");
       if (error.isObject()) {

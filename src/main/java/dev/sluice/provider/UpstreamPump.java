@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
 public final class UpstreamPump implements AutoCloseable {
   private static final Object END = new Object();
 
+  /** Put by the reading thread when the stream is a {@link PushedUpstream}: poll it directly. */
+  private static final Object HANDOFF = new Object();
+
   private record Failure(SluiceException error) {}
 
   /** Opens the upstream on the pump's thread. */
@@ -42,6 +45,7 @@ public final class UpstreamPump implements AutoCloseable {
   private final ArrayDeque<StreamEvent> unread = new ArrayDeque<>();
   private final Thread reader;
   private volatile UpstreamStream upstream;
+  private PushedUpstream pushed; // the consumer's, once it has taken HANDOFF
   private volatile boolean closed;
   private boolean ended;
   private long idleNanos;
@@ -71,6 +75,10 @@ public final class UpstreamPump implements AutoCloseable {
         upstream = stream;
         if (closed) { // close() may have run before the stream existed; it is ours to close.
           stream.close();
+          return;
+        }
+        if (stream instanceof PushedUpstream) {
+          queue.put(HANDOFF); // its events need no thread to read them: this one is done
           return;
         }
         for (StreamEvent event; (event = stream.next()) != null; ) {
@@ -103,21 +111,18 @@ public final class UpstreamPump implements AutoCloseable {
     if (ended) {
       return null;
     }
-    long now = System.nanoTime();
-    long idleLeft = idleNanos == 0 ? Long.MAX_VALUE : lastEventNanos + idleNanos - now;
-    long wait = Math.min(timeoutNanos, idleLeft);
+    long wait = Math.min(timeoutNanos, idleLeft(System.nanoTime()));
+    if (pushed != null) {
+      return pollPushed(wait);
+    }
     Object item =
         wait == Long.MAX_VALUE ? queue.take() : queue.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
     if (item == null) {
-      if (idleNanos != 0 && System.nanoTime() - lastEventNanos >= idleNanos) {
-        ended = true;
-        close();
-        throw UpstreamException.timeout(
-            "The upstream sent nothing for "
-                + TimeUnit.NANOSECONDS.toMillis(idleNanos)
-                + " ms; the stream was cut.");
-      }
-      return null;
+      return timedOut();
+    }
+    if (item == HANDOFF) {
+      pushed = (PushedUpstream) upstream;
+      return pollPushed(Math.min(timeoutNanos, idleLeft(System.nanoTime())));
     }
     if (item == END) {
       ended = true;
@@ -128,6 +133,41 @@ public final class UpstreamPump implements AutoCloseable {
       throw failure.error();
     }
     return taken((StreamEvent) item);
+  }
+
+  private StreamEvent pollPushed(long wait) throws InterruptedException {
+    StreamEvent event;
+    try {
+      event = pushed.poll(wait);
+    } catch (SluiceException e) {
+      ended = true;
+      throw e;
+    }
+    if (event != null) {
+      return taken(event);
+    }
+    if (pushed.ended()) {
+      ended = true;
+      return null;
+    }
+    return timedOut();
+  }
+
+  private long idleLeft(long now) {
+    return idleNanos == 0 ? Long.MAX_VALUE : lastEventNanos + idleNanos - now;
+  }
+
+  /** A wait that returned nothing: null, or the idle timeout's failure once it has passed. */
+  private StreamEvent timedOut() {
+    if (idleNanos != 0 && System.nanoTime() - lastEventNanos >= idleNanos) {
+      ended = true;
+      close();
+      throw UpstreamException.timeout(
+          "The upstream sent nothing for "
+              + TimeUnit.NANOSECONDS.toMillis(idleNanos)
+              + " ms; the stream was cut.");
+    }
+    return null;
   }
 
   private StreamEvent taken(StreamEvent event) {

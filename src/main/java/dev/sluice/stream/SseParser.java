@@ -33,29 +33,52 @@ public final class SseParser {
 
   /** Consumes the next fragment of the stream, dispatching every event it completes. */
   public void feed(CharSequence chars) {
-    for (int i = 0; i < chars.length(); i++) {
-      char c = chars.charAt(i);
-      if (!started) {
-        started = true;
-        if (c == '\uFEFF') {
-          continue; // A leading byte-order mark is ignored (WHATWG).
-        }
+    int n = chars.length();
+    int i = 0;
+    if (!started && n > 0) {
+      started = true;
+      if (chars.charAt(0) == '\uFEFF') {
+        i = 1; // A leading byte-order mark is ignored (WHATWG).
       }
+    }
+    while (i < n) {
+      char c = chars.charAt(i);
       if (afterCr) {
         afterCr = false;
         if (c == '\n') {
+          i++;
           continue; // The LF of a CRLF whose CR ended the previous line.
         }
       }
       if (c == '\r') {
         afterCr = true;
         endLine();
+        i++;
       } else if (c == '\n') {
         endLine();
+        i++;
       } else {
-        line.append(c);
+        i = appendLine(chars, i, n);
       }
     }
+  }
+
+  /** Appends the line's characters from {@code from} up to its end or the fragment's, in bulk. */
+  private int appendLine(CharSequence chars, int from, int n) {
+    int end = from + 1;
+    while (end < n) {
+      char d = chars.charAt(end);
+      if (d == '\r' || d == '\n') {
+        break;
+      }
+      end++;
+    }
+    if (chars instanceof java.nio.CharBuffer b && b.hasArray()) {
+      line.append(b.array(), b.arrayOffset() + b.position() + from, end - from);
+    } else {
+      line.append(chars, from, end);
+    }
+    return end;
   }
 
   /**

@@ -16,7 +16,6 @@ import dev.sluice.openai.AssembledToolCall;
 import dev.sluice.openai.ChatRequest;
 import dev.sluice.openai.StreamEvent;
 import dev.sluice.openai.ToolCallAssembler;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -221,7 +220,7 @@ class OpenAiProviderTest {
   }
 
   /**
-   * The same decoding without the network in between, one byte per read: every cut is certain to
+   * The same decoding without the network in between, one byte per buffer: every cut is certain to
    * reach the decoder as a cut, whatever TCP does with the slices above.
    */
   @Test
@@ -234,7 +233,7 @@ class OpenAiProviderTest {
             "CRLF, multi-line data", crlfWithMultiLineData());
     for (Map.Entry<String, String> body : bodies.entrySet()) {
       byte[] bytes = body.getValue().getBytes(StandardCharsets.UTF_8);
-      List<StreamEvent> events = drain(new OpenAiStream(new OneByteAtATime(bytes)));
+      List<StreamEvent> events = drain(oneByteAtATime(bytes));
       assertThat(text(events)).as(body.getKey()).isEqualTo(OpenAiFixtures.UNICODE_TEXT);
       assertThat(finishReasons(events)).as(body.getKey()).containsExactly("stop");
     }
@@ -266,21 +265,24 @@ class OpenAiProviderTest {
     return cuts.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /** An input stream that never returns more than one byte per read, nor claims more is ready. */
-  private static final class OneByteAtATime extends ByteArrayInputStream {
-    OneByteAtATime(byte[] bytes) {
-      super(bytes);
-    }
+  /**
+   * Feeds {@code body} to a stream the way java.net.http would, one byte per delivered buffer, and
+   * then completes it.
+   */
+  private static OpenAiStream oneByteAtATime(byte[] body) {
+    OpenAiStream stream = new OpenAiStream();
+    stream.onSubscribe(
+        new java.util.concurrent.Flow.Subscription() {
+          @Override
+          public void request(long n) {}
 
-    @Override
-    public synchronized int read(byte[] b, int off, int len) {
-      return super.read(b, off, Math.min(len, 1));
+          @Override
+          public void cancel() {}
+        });
+    for (byte b : body) {
+      stream.onNext(List.of(java.nio.ByteBuffer.wrap(new byte[] {b})));
     }
-
-    /** As a socket with nothing more received yet: readers must not wait to fill a buffer. */
-    @Override
-    public synchronized int available() {
-      return 0;
-    }
+    stream.onComplete();
+    return stream;
   }
 }
