@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.bench.BenchCommand;
 import dev.sluice.cli.ChatCommand;
 import dev.sluice.cli.ServeCommand;
 import java.io.OutputStreamWriter;
@@ -8,13 +9,16 @@ import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code sluice} command: {@code serve} runs the server, {@code chat} talks to one. */
+/**
+ * The {@code sluice} command: {@code serve} runs the server, {@code chat} talks to one, {@code
+ * bench} measures it.
+ */
 @Command(
     name = "sluice",
     mixinStandardHelpOptions = true,
     version = "sluice 0.1.0",
     description = "An OpenAI-compatible streaming chat server.",
-    subcommands = {ServeCommand.class, ChatCommand.class})
+    subcommands = {ServeCommand.class, ChatCommand.class, BenchCommand.class})
 public final class Sluice implements Runnable {
 
   public static void main(String[] args) {
