@@ -73,11 +73,12 @@ public final class BenchCommand implements Callable<Integer> {
       }
       warmUp(sluice);
       for (int c : concurrency) {
-        report.add(measure("direct", upstream, c));
+        report.add(measure("direct", upstream, "bench", c));
         if (proxy != null) {
-          report.add(measure("nginx", proxy, c));
+          report.add(measure("nginx", proxy, "bench", c));
         }
-        report.add(measure("sluice", sluice, c));
+        report.add(measure("sluice", sluice, "bench", c));
+        report.add(measure("sluice-raw", sluice, "bench-raw", c));
       }
       if (hold > 0) {
         report.hold(holdOpen(sluice, holdTokens, holdIntervalMs));
@@ -117,10 +118,14 @@ public final class BenchCommand implements Callable<Integer> {
         models:
           - name: bench
             provider: openai
-            base_url: http://127.0.0.1:%d/v1
+            base_url: http://127.0.0.1:%1$d/v1
+          - name: bench-raw
+            provider: openai
+            base_url: http://127.0.0.1:%1$d/v1
+            chunking: raw
           - name: bench-hold
             provider: openai
-            base_url: http://127.0.0.1:%d/v1
+            base_url: http://127.0.0.1:%2$d/v1
         """
             .formatted(upstreamPort, holdPort));
     int port = ServerProcess.freePort();
@@ -157,9 +162,9 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** One latency run at {@code target}, with the CPU its process (tree) spent on it. */
-  private BenchReport.Row measure(String name, ServerProcess target, int c)
+  private BenchReport.Row measure(String name, ServerProcess target, String model, int c)
       throws InterruptedException {
-    LoadRun run = new LoadRun(target.address(), "/v1/chat/completions", "bench", tokens);
+    LoadRun run = new LoadRun(target.address(), "/v1/chat/completions", model, tokens);
     double cpuBefore = ProcessStats.cpuSeconds(target.pid());
     LoadSummary summary = run.closedLoop(c, rounds, (long) tokens * intervalMs);
     double cpu = ProcessStats.cpuSeconds(target.pid()) - cpuBefore;

@@ -67,7 +67,7 @@ final class BenchReport {
             + " process (for direct: the upstream's)%n",
         tokens, intervalMs, rounds);
     out.printf(
-        "%-7s %6s %6s %5s %8s %8s %8s %8s %7s %9s %10s %9s%n",
+        "%-10s %6s %6s %5s %8s %8s %8s %8s %7s %9s %10s %9s%n",
         "target",
         "conc",
         "done",
@@ -83,7 +83,7 @@ final class BenchReport {
     for (Row r : rows) {
       LoadSummary l = r.load();
       out.printf(
-          "%-7s %6d %6d %5d %8.2f %8.2f %8.2f %8.2f %7.2f %9.0f %10.3f %9.1f%n",
+          "%-10s %6d %6d %5d %8.2f %8.2f %8.2f %8.2f %7.2f %9.0f %10.3f %9.1f%n",
           r.target(),
           r.concurrency(),
           l.completed(),
@@ -130,10 +130,11 @@ final class BenchReport {
   private List<Map<String, Object>> comparisons() {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Row s : rows) {
-      if (!s.target().equals("sluice")) {
+      if (!s.target().startsWith("sluice")) {
         continue;
       }
       Map<String, Object> c = new LinkedHashMap<>();
+      c.put("target", s.target());
       c.put("concurrency", s.concurrency());
       Row direct = find("direct", s.concurrency());
       if (direct != null) {

@@ -1,6 +1,7 @@
 package dev.sluice.openai;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.sluice.openai.StreamEvent.Finish;
 import dev.sluice.openai.StreamEvent.ToolCall;
 import dev.sluice.openai.StreamEvent.Usage;
@@ -22,12 +23,37 @@ public final class ChunkEncoder {
   private final String model;
   private final boolean includeUsage;
   private final ByteSink out = new ByteSink();
+  private final byte[] textPrefix;
+  private final byte[] textSuffix;
 
   public ChunkEncoder(String id, long created, String model, boolean includeUsage) {
     this.id = id;
     this.created = created;
     this.model = model;
     this.includeUsage = includeUsage;
+    // Text chunks are most of a stream: they are written from a template, the bytes the generator
+    // writes around a marker content, with only the text escaped per chunk (docs/benchmarks.md).
+    byte[] bytes = textByGenerator(MARKER).toByteArray();
+    int at = lastIndexOf(bytes, ESCAPED_MARKER);
+    this.textPrefix = java.util.Arrays.copyOfRange(bytes, 0, at);
+    this.textSuffix = java.util.Arrays.copyOfRange(bytes, at + ESCAPED_MARKER.length, bytes.length);
+  }
+
+  private static final String MARKER = String.valueOf((char) 1);
+  private static final byte[] ESCAPED_MARKER =
+      "\\u0001".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static int lastIndexOf(byte[] bytes, byte[] part) {
+    outer:
+    for (int i = bytes.length - part.length; i >= 0; i--) {
+      for (int j = 0; j < part.length; j++) {
+        if (bytes[i + j] != part[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new IllegalStateException("no marker in the text chunk template");
   }
 
   /** The first chunk: {@code delta: {"role":"assistant","content":""}}, exactly as OpenAI. */
@@ -40,7 +66,18 @@ public final class ChunkEncoder {
         null);
   }
 
+  /** A content chunk: the template around the text, JSON-escaped as the generator escapes it. */
   public ByteSink text(String text) {
+    out.reset();
+    out.write(textPrefix, 0, textPrefix.length);
+    byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(text);
+    out.write(escaped, 0, escaped.length);
+    out.write(textSuffix, 0, textSuffix.length);
+    return out;
+  }
+
+  /** The same chunk written by the generator: what {@link #text} must equal, byte for byte. */
+  ByteSink textByGenerator(String text) {
     return choice(g -> g.writeStringField("content", text), null);
   }
 
