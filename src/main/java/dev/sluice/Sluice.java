@@ -1,6 +1,7 @@
 package dev.sluice;
 
 import dev.sluice.bench.BenchCommand;
+import dev.sluice.cli.AotTrainCommand;
 import dev.sluice.cli.ChatCommand;
 import dev.sluice.cli.ServeCommand;
 import java.io.OutputStreamWriter;
@@ -18,7 +19,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "sluice 0.1.0",
     description = "An OpenAI-compatible streaming chat server.",
-    subcommands = {ServeCommand.class, ChatCommand.class, BenchCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      ChatCommand.class,
+      BenchCommand.class,
+      AotTrainCommand.class
+    })
 public final class Sluice implements Runnable {
 
   public static void main(String[] args) {

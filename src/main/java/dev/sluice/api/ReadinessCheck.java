@@ -23,8 +23,7 @@ final class ReadinessCheck {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
   private final Map<URI, String> upstreams = new LinkedHashMap<>();
-  private final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient client;
 
   ReadinessCheck(List<ModelConfig> models) {
     for (ModelConfig model : models) {
@@ -32,6 +31,15 @@ final class ReadinessCheck {
         upstreams.putIfAbsent(model.baseUrl(), model.name());
       }
     }
+    // Only when there is something to probe: a new HttpClient sets up TLS, which costs a few
+    // hundred milliseconds of a mock-only server's start.
+    client =
+        upstreams.isEmpty()
+            ? null
+            : HttpClient.newBuilder()
+                .connectTimeout(TIMEOUT)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
   }
 
   /** Probes every upstream and writes the verdict. */

@@ -79,7 +79,10 @@ public final class ConfigLoader {
     return config;
   }
 
-  SluiceConfig defaults() {
+  /**
+   * The configuration without a file: the mock, plus OpenAI's models when OPENAI_API_KEY is set.
+   */
+  public SluiceConfig defaults() {
     List<ModelConfig> models = new ArrayList<>(List.of(ModelConfig.mock()));
     String openAiKey = env.get("OPENAI_API_KEY");
     if (openAiKey != null && !openAiKey.isBlank()) {

@@ -28,8 +28,7 @@ public final class UpstreamModelList {
 
   private record Cached(List<String> ids, long fetchedNanos) {}
 
-  private final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+  private HttpClient client; // made on first use: setting up TLS slows the start of every server
   private final ConcurrentHashMap<URI, Cached> cache = new ConcurrentHashMap<>();
 
   /** The upstream's model ids that {@code pattern} routes, sorted. */
@@ -55,7 +54,7 @@ public final class UpstreamModelList {
     }
     try {
       HttpResponse<byte[]> response =
-          client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+          client().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() != 200) {
         log.warn("GET {} answered {}; its models are not listed", url, response.statusCode());
         return List.of();
@@ -76,5 +75,16 @@ public final class UpstreamModelList {
       Thread.currentThread().interrupt();
       return List.of();
     }
+  }
+
+  private synchronized HttpClient client() {
+    if (client == null) {
+      client =
+          HttpClient.newBuilder()
+              .connectTimeout(TIMEOUT)
+              .version(HttpClient.Version.HTTP_1_1)
+              .build();
+    }
+    return client;
   }
 }
