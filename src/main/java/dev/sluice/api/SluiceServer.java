@@ -1,6 +1,8 @@
 package dev.sluice.api;
 
+import dev.sluice.config.ServerConfig;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.config.StreamsConfig;
 import dev.sluice.error.SluiceException;
 import dev.sluice.metrics.SluiceMetrics;
 import dev.sluice.openai.TokenCounter;
@@ -15,8 +17,10 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.HttpResponseException;
 import java.net.URI;
-import org.eclipse.jetty.server.AbstractConnector;
-import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,8 +94,8 @@ public final class SluiceServer implements AutoCloseable {
               cfg.concurrency.useVirtualThreads = true;
               cfg.startup.showJavalinBanner = false;
               cfg.startup.showOldJavalinVersionWarning = false;
-              cfg.jetty.host = config.server().host();
-              cfg.jetty.port = config.server().port();
+              cfg.jetty.addConnector(
+                  (server, http) -> connector(server, http, config.server(), config.streams()));
               cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
               // SSE must not be compressed: a gzip stream holds events back (STACK.md).
               cfg.http.compressionStrategy = CompressionStrategy.NONE;
@@ -136,12 +140,6 @@ public final class SluiceServer implements AutoCloseable {
               cfg.routes.error(405, ctx -> ErrorResponses.status(ctx, 405, null));
             });
     app.start();
-    // A write to a client that does not read blocks at most this long; then the client is dropped.
-    for (Connector connector : app.jettyServer().server().getConnectors()) {
-      if (connector instanceof AbstractConnector c) {
-        c.setIdleTimeout(config.streams().clientStall().toMillis());
-      }
-    }
     log.info(
         "Sluice listening on http://{}:{} with models {}",
         config.server().host(),
@@ -149,6 +147,24 @@ public final class SluiceServer implements AutoCloseable {
         router.models().stream().map(m -> m.name()).toList());
     return new SluiceServer(app, router, store, agents, metrics);
   }
+
+  /**
+   * The one listening connector. Its accept queue is deep (the kernel caps it at {@code somaxconn})
+   * because thousands of clients may connect within a second: Java's default of 50 made SYNs drop
+   * and connects retry for seconds in the 10,000-stream benchmark.
+   */
+  private static ServerConnector connector(
+      Server server, HttpConfiguration http, ServerConfig settings, StreamsConfig streams) {
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(settings.host());
+    connector.setPort(settings.port());
+    connector.setAcceptQueueSize(ACCEPT_QUEUE);
+    // A write to a client that does not read blocks at most this long; then the client is dropped.
+    connector.setIdleTimeout(streams.clientStall().toMillis());
+    return connector;
+  }
+
+  private static final int ACCEPT_QUEUE = 16_384;
 
   public int port() {
     return app.port();

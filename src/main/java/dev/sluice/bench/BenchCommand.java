@@ -41,10 +41,10 @@ public final class BenchCommand implements Callable<Integer> {
       description =
           "Streams held open at once; 0 skips (default: ${DEFAULT-VALUE}, the most that a"
               + " 20,000 open-file limit allows at two sockets per stream).")
-  int hold = 9_900;
+  int hold = 9_800;
 
-  @Option(names = "--hold-rate", description = "Streams opened per second (default: 2000).")
-  int holdRate = 2_000;
+  @Option(names = "--hold-rate", description = "Streams opened per second (default: 1000).")
+  int holdRate = 1_000;
 
   @Option(names = "--startup-runs", description = "Cold starts timed; 0 skips (default: 5).")
   int startupRuns = 5;
@@ -62,11 +62,8 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     out = Files.createDirectories(out).toAbsolutePath();
     BenchReport report = new BenchReport(tokens, intervalMs, rounds);
-    int holdTokens = 30;
-    int holdIntervalMs = 1_000;
     try (ServerProcess upstream = upstream("upstream", tokens, intervalMs);
-        ServerProcess slow = upstream("upstream-hold", holdTokens, holdIntervalMs);
-        ServerProcess sluice = sluice(upstream.port(), slow.port());
+        ServerProcess sluice = sluice("sluice", upstream.port());
         ServerProcess proxy = Files.isExecutable(nginx) ? startNginx(upstream.port()) : null) {
       if (proxy == null) {
         System.err.println("bench: no nginx at " + nginx + " (apt-get install nginx): no rows");
@@ -80,8 +77,13 @@ public final class BenchCommand implements Callable<Integer> {
         report.add(measure("sluice", sluice, "bench", c));
         report.add(measure("sluice-raw", sluice, "bench-raw", c));
       }
-      if (hold > 0) {
-        report.hold(holdOpen(sluice, holdTokens, holdIntervalMs));
+    }
+    if (hold > 0) {
+      // A fresh upstream and Sluice: no pooled connections or heap left from the runs above, so
+      // the idle baseline is clean and every file descriptor is there for the held streams.
+      try (ServerProcess slow = upstream("upstream-hold", HOLD_TOKENS, HOLD_INTERVAL_MS);
+          ServerProcess sluice = sluice("sluice-hold", slow.port())) {
+        report.hold(holdOpen(sluice));
       }
     }
     if (startupRuns > 0) {
@@ -109,9 +111,12 @@ public final class BenchCommand implements Callable<Integer> {
         out);
   }
 
-  private ServerProcess sluice(int upstreamPort, int holdPort)
+  private static final int HOLD_TOKENS = 40;
+  private static final int HOLD_INTERVAL_MS = 1_000;
+
+  private ServerProcess sluice(String name, int upstreamPort)
       throws IOException, InterruptedException {
-    Path config = out.resolve("bench-sluice.yaml");
+    Path config = out.resolve(name + ".yaml");
     Files.writeString(
         config,
         """
@@ -123,11 +128,8 @@ public final class BenchCommand implements Callable<Integer> {
             provider: openai
             base_url: http://127.0.0.1:%1$d/v1
             chunking: raw
-          - name: bench-hold
-            provider: openai
-            base_url: http://127.0.0.1:%2$d/v1
         """
-            .formatted(upstreamPort, holdPort));
+            .formatted(upstreamPort));
     int port = ServerProcess.freePort();
     List<String> jvm =
         new ArrayList<>(List.of("-Xmx" + heap, "--enable-native-access=ALL-UNNAMED"));
@@ -136,7 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
       jvm.addAll(List.of(extra.trim().split("\\s+")));
     }
     return ServerProcess.start(
-        "sluice",
+        name,
         ServerProcess.java(
             jvm,
             dev.sluice.Sluice.class.getName(),
@@ -174,12 +176,13 @@ public final class BenchCommand implements Callable<Integer> {
     return new BenchReport.Row(name, c, summary, cpu);
   }
 
-  private BenchReport.Hold holdOpen(ServerProcess sluice, int holdTokens, int holdIntervalMs)
-      throws InterruptedException {
+  private BenchReport.Hold holdOpen(ServerProcess sluice) throws InterruptedException {
+    long[] open = new long[2];
+    // The baseline is the idle server right after its start: what the open streams add over it
+    // includes the code they warm up, so the per-stream figures err on the high side.
     long heapIdle = ProcessStats.liveHeapBytes(sluice.pid());
     long rssIdle = ProcessStats.rssBytes(sluice.pid());
-    long[] open = new long[2];
-    LoadRun run = new LoadRun(sluice.address(), "/v1/chat/completions", "bench-hold", holdTokens);
+    LoadRun run = new LoadRun(sluice.address(), "/v1/chat/completions", "bench", HOLD_TOKENS);
     LoadSummary summary =
         run.holdOpen(
             hold,
