@@ -1,0 +1,246 @@
+// The playground page: settings, the conversation, sending a turn and stopping it.
+
+import { Figures } from './figures.js';
+import { MessageView } from './messages.js';
+import { agentTurn, chatTurn } from './turns.js';
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  target: $('target'),
+  system: $('system'),
+  chunking: $('chunking'),
+  stream: $('stream'),
+  resumable: $('resumable'),
+  advanced: $('advanced'),
+  extra: $('extra'),
+  messages: $('messages'),
+  status: $('status'),
+  composer: $('composer'),
+  prompt: $('prompt'),
+  send: $('send'),
+  stop: $('stop'),
+  newChat: $('new-chat'),
+};
+const figures = new Figures($('ttft'), $('rate'), $('chunks'));
+
+/** What the page remembers: the turns sent to models, and each agent's session. */
+const conversation = { history: [], sessions: new Map() };
+/** The AbortController of the turn in progress, or null. */
+let running = null;
+
+ui.composer.addEventListener('submit', (e) => {
+  e.preventDefault();
+  send();
+});
+ui.prompt.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    ui.composer.requestSubmit();
+  }
+});
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && running) stop();
+});
+ui.stop.addEventListener('click', stop);
+ui.newChat.addEventListener('click', newChat);
+ui.target.addEventListener('change', showSettingsFor);
+ui.stream.addEventListener('change', showSettingsFor);
+ui.extra.addEventListener('input', () => extraError(null));
+loadTargets();
+
+/** Fills the picker: the models of /v1/models, then the agents of /agents (run as agents). */
+async function loadTargets() {
+  try {
+    const [models, agents] = await Promise.all([getJson('/v1/models'), getJson('/agents')]);
+    const modelGroup = group('Models');
+    for (const model of models.data) {
+      // agent:<id> models are the agents seen through chat completions: offered below as runs.
+      if (!model.id.startsWith('agent:')) modelGroup.append(new Option(model.id, `model:${model.id}`));
+    }
+    const agentGroup = group('Agents');
+    for (const agent of agents) {
+      agentGroup.append(new Option(`${agent.name ?? agent.id} (agent)`, `agent:${agent.id}`));
+    }
+    ui.target.replaceChildren(...[modelGroup, agentGroup].filter((g) => g.children.length > 0));
+    showSettingsFor();
+    setStatus('Ready.');
+  } catch (e) {
+    setStatus(`Could not load the models and agents: ${e.message}`, true);
+  }
+}
+
+/** The chosen model or agent: {kind: 'model'|'agent', id}. */
+function target() {
+  const value = ui.target.value;
+  const colon = value.indexOf(':');
+  return { kind: value.slice(0, colon), id: value.slice(colon + 1) };
+}
+
+/** Agents have their own instructions and chunking: those controls apply to models only. */
+function showSettingsFor() {
+  const agent = target().kind === 'agent';
+  ui.system.disabled = agent;
+  ui.chunking.disabled = agent;
+  ui.resumable.disabled = !ui.stream.checked;
+}
+
+async function send() {
+  const text = ui.prompt.value.trim();
+  if (running || text === '' || !ui.target.value) return;
+  const extra = readExtra();
+  if (extra === undefined) return;
+  const { kind, id } = target();
+  ui.prompt.value = '';
+  MessageView.user(ui.messages, text);
+  const reply = MessageView.answer(ui.messages, kind === 'agent' ? `Agent ${id}` : id);
+  scrollToEnd();
+  const controller = new AbortController();
+  running = controller;
+  showRunning(true);
+  figures.start();
+  setStatus('Waiting for the first token…');
+  let answer = '';
+  const on = {
+    text: (delta) => {
+      if (answer === '') setStatus('Streaming…');
+      answer += delta;
+      figures.chunk(delta);
+      reply.showText(answer);
+      scrollToEnd();
+    },
+    tool: (call) => {
+      reply.showTool(call);
+      scrollToEnd();
+    },
+    tokens: (count) => figures.tokens(count),
+    session: (session) => conversation.sessions.set(id, session),
+  };
+  const turn = {
+    stream: ui.stream.checked,
+    resumable: ui.resumable.checked,
+    extra,
+    signal: controller.signal,
+  };
+  try {
+    const outcome =
+      kind === 'agent'
+        ? await agentTurn({ ...turn, agentId: id, message: text, sessionId: conversation.sessions.get(id) }, on)
+        : await chatTurn({ ...turn, model: id, messages: messagesFor(text), chunking: ui.chunking.value }, on);
+    reply.finish(outcome === 'cancelled' ? 'stopped' : 'done');
+    setStatus(outcome === 'cancelled' ? 'The server cancelled the run.' : 'Done.');
+    remember(text, answer);
+  } catch (e) {
+    if (controller.signal.aborted) {
+      reply.finish('stopped');
+      setStatus('Stopped.');
+      remember(text, answer);
+    } else {
+      reply.fail(e.message);
+      setStatus(`Error: ${e.message}`, true);
+    }
+  } finally {
+    figures.stop();
+    running = null;
+    showRunning(false);
+    scrollToEnd();
+  }
+}
+
+/** The messages of a chat turn: the system prompt, the earlier turns, the new message. */
+function messagesFor(text) {
+  const system = ui.system.value.trim();
+  return [
+    ...(system ? [{ role: 'system', content: system }] : []),
+    ...conversation.history,
+    { role: 'user', content: text },
+  ];
+}
+
+/** Keeps a finished (or stopped) turn for the next chat request; failed turns are not kept. */
+function remember(question, answer) {
+  conversation.history.push({ role: 'user', content: question });
+  if (answer !== '') conversation.history.push({ role: 'assistant', content: answer });
+}
+
+/** The advanced JSON as an object ({} when empty); undefined, with an inline error, if invalid. */
+function readExtra() {
+  const source = ui.extra.value.trim();
+  if (source === '') return {};
+  let extra;
+  try {
+    extra = JSON.parse(source);
+  } catch (e) {
+    return extraError(`The extra JSON is not valid: ${e.message}`);
+  }
+  if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) {
+    return extraError('The extra JSON must be an object, like {"temperature": 0.2}.');
+  }
+  return extra;
+}
+
+function extraError(message) {
+  let error = $('extra-error');
+  if (message === null) {
+    error?.remove();
+    ui.extra.removeAttribute('aria-invalid');
+    return undefined;
+  }
+  if (!error) {
+    error = document.createElement('p');
+    error.id = 'extra-error';
+    error.className = 'error';
+    error.setAttribute('role', 'alert');
+    ui.extra.after(error);
+  }
+  error.textContent = message;
+  ui.extra.setAttribute('aria-invalid', 'true');
+  ui.extra.setAttribute('aria-describedby', 'extra-error');
+  ui.advanced.open = true;
+  ui.extra.focus();
+  setStatus('Not sent: the extra JSON is not valid.', true);
+  return undefined;
+}
+
+function stop() {
+  running?.abort();
+}
+
+function newChat() {
+  stop();
+  conversation.history = [];
+  conversation.sessions.clear();
+  ui.messages.replaceChildren();
+  figures.clear();
+  setStatus('New chat.');
+  ui.prompt.focus();
+}
+
+function showRunning(on) {
+  ui.send.disabled = on;
+  ui.stop.disabled = !on;
+  if (on) ui.stop.focus();
+  else ui.prompt.focus();
+}
+
+function setStatus(text, isError = false) {
+  ui.status.textContent = text;
+  ui.status.classList.toggle('is-error', isError);
+}
+
+/** Follows the answer down, unless the reader has scrolled up to read. */
+function scrollToEnd() {
+  const list = ui.messages;
+  if (list.scrollHeight - list.scrollTop - list.clientHeight < 120) list.scrollTop = list.scrollHeight;
+}
+
+function group(label) {
+  const element = document.createElement('optgroup');
+  element.label = label;
+  return element;
+}
+
+async function getJson(url) {
+  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+  if (!response.ok) throw new Error(`HTTP ${response.status} from ${url}`);
+  return response.json();
+}
