@@ -1,0 +1,264 @@
+package dev.sluice.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.config.AgentConfig;
+import dev.sluice.config.AgentSetup;
+import dev.sluice.config.ModelConfig;
+import dev.sluice.config.ServerConfig;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.config.StorageConfig;
+import dev.sluice.config.StreamsConfig;
+import dev.sluice.config.ToolsConfig;
+import io.micrometer.core.instrument.Counter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The playground at {@code GET /} in a real browser (headless Chromium) against a running server:
+ * streamed text arrives in several renders, Stop cancels the stream on the server, an agent run
+ * shows its tool call, model output is never markup, errors show inline, and the page works at
+ * phone width. Screenshots go to {@code target/playground-*.png}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PlaygroundBrowserTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AgentConfig HELPER =
+      new AgentConfig(
+          "helper",
+          "Helper",
+          "Calculates.",
+          "mock",
+          "You are concise.",
+          List.of("calculator"),
+          3,
+          6);
+
+  @TempDir static Path dir;
+  private SluiceServer server;
+  private HeadlessChromium chromium;
+  private PlaygroundPage page;
+
+  @BeforeAll
+  void start() {
+    StorageConfig storage =
+        new StorageConfig("jdbc:sqlite:" + dir.resolve("sluice.db"), null, null);
+    server =
+        SluiceServer.start(
+            new SluiceConfig(
+                new ServerConfig("127.0.0.1", 0, null, ServerConfig.DEFAULT_MAX_BODY_BYTES),
+                StreamsConfig.defaults(),
+                List.of(ModelConfig.mock()),
+                new AgentSetup(storage, ToolsConfig.defaults(), List.of(HELPER)),
+                "test"));
+    chromium = HeadlessChromium.start(1280, 900);
+    page = new PlaygroundPage(chromium.driver(), "http://127.0.0.1:" + server.port() + "/");
+  }
+
+  @AfterAll
+  void stop() {
+    if (chromium != null) {
+      chromium.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @BeforeEach
+  void freshPage() {
+    chromium.driver().manage().window().setSize(new Dimension(1280, 900));
+    page.open();
+  }
+
+  @Test
+  void mockReplyAppearsIncrementally() {
+    String reply =
+        IntStream.rangeClosed(1, 30).mapToObj(i -> "word" + i).collect(Collectors.joining(" "));
+    page.setExtraJson(mock(Map.of("text", reply, "interval_ms", 30)));
+    page.recordAnswerRenders();
+
+    page.typeAndPressEnter("Hello");
+    WebElement answer = page.awaitAnswer("done");
+
+    assertThat(page.answerText(answer)).isEqualTo(reply);
+    List<String> partial =
+        page.recordedRenders().stream().filter(text -> !text.equals(reply)).toList();
+    assertThat(partial).as("renders before the reply was complete").hasSizeGreaterThanOrEqualTo(5);
+    assertThat(partial).allSatisfy(text -> assertThat(reply).startsWith(text));
+    assertThat(page.figure("ttft")).matches("\\d+ ms");
+    assertThat(Integer.parseInt(page.figure("chunks"))).isGreaterThanOrEqualTo(6);
+    assertThat(page.figure("rate")).matches("\\d+\\.\\d( \\(est\\.\\))?");
+  }
+
+  @Test
+  void stopCancelsTheStreamOnTheServer() {
+    double goneBefore = clientGoneStreams();
+    page.setExtraJson(mock(Map.of("tokens", 5000, "interval_ms", 20)));
+
+    page.typeAndPressEnter("Talk for a long time");
+    WebElement answer = page.lastAnswer();
+    page.wait.until(d -> !page.answerText(answer).isEmpty());
+    page.driver.findElement(By.id("stop")).click();
+
+    assertThat(page.awaitAnswer("stopped").getText()).contains("Stopped.");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(clientGoneStreams()).isEqualTo(goneBefore + 1);
+              assertThat(server.metrics().activeStreams()).isZero();
+            });
+  }
+
+  @Test
+  void agentRunShowsItsToolCall() {
+    page.chooseTarget("agent:helper");
+
+    page.typeAndPressEnter("calculate 2+3*4");
+    WebElement answer = page.awaitAnswer("done");
+
+    WebElement tool = answer.findElement(By.cssSelector(".tools .tool"));
+    assertThat(tool.getDomAttribute("data-state")).isEqualTo("completed");
+    assertThat(tool.findElement(By.className("tool-name")).getText()).isEqualTo("calculator");
+    assertThat(tool.findElement(By.className("tool-args")).getText()).contains("2+3*4");
+    assertThat(tool.findElement(By.className("tool-result")).getText()).isEqualTo("→ 14");
+    assertThat(page.answerText(answer)).contains("14");
+    page.screenshot("agent");
+  }
+
+  @Test
+  void modelOutputIsNeverMarkup() {
+    String hostile =
+        "<script>window.pwned = 1</script> and <img src=x onerror=\"window.pwned = 2\">"
+            + " and [a trap](javascript:window.pwned=3)\n\n```html\n<b onclick=\"x()\">kept</b>\n```";
+    page.setExtraJson(mock(Map.of("text", hostile, "interval_ms", 5)));
+
+    page.typeAndPressEnter("Be hostile");
+    WebElement answer = page.awaitAnswer("done");
+
+    String text = page.answerText(answer);
+    assertThat(text)
+        .contains("<script>window.pwned = 1</script>")
+        .contains("<img src=x onerror=\"window.pwned = 2\">")
+        .contains("[a trap](javascript:window.pwned=3)");
+    assertThat(answer.findElements(By.cssSelector("script, img, a, b"))).isEmpty();
+    assertThat(answer.findElement(By.cssSelector("pre code")).getText())
+        .isEqualTo("<b onclick=\"x()\">kept</b>");
+    assertThat(page.driver.executeScript("return window.pwned === undefined")).isEqualTo(true);
+  }
+
+  @Test
+  void markdownRendersAsItArrives() {
+    String markdown =
+        "# Title\n\nSome **bold**, *italic*, `a < b` and [a link](https://example.com/x).\n\n"
+            + "- one\n- two\n\n```java\nint x = a < b ? 1 : 2;\n  indented();\n```\n";
+    page.setExtraJson(mock(Map.of("text", markdown, "interval_ms", 5)));
+
+    page.typeAndPressEnter("Format something");
+    WebElement answer = page.awaitAnswer("done");
+
+    WebElement body = answer.findElement(By.className("body"));
+    assertThat(body.findElement(By.tagName("h3")).getText()).isEqualTo("Title");
+    assertThat(body.findElement(By.tagName("strong")).getText()).isEqualTo("bold");
+    assertThat(body.findElement(By.tagName("em")).getText()).isEqualTo("italic");
+    assertThat(body.findElement(By.cssSelector("p code")).getText()).isEqualTo("a < b");
+    WebElement link = body.findElement(By.tagName("a"));
+    assertThat(link.getDomAttribute("href")).isEqualTo("https://example.com/x");
+    assertThat(link.getDomAttribute("rel")).contains("noopener");
+    assertThat(body.findElements(By.cssSelector("ul li"))).hasSize(2);
+    assertThat(body.findElement(By.cssSelector("pre code")).getDomProperty("textContent"))
+        .isEqualTo("int x = a < b ? 1 : 2;\n  indented();");
+  }
+
+  @Test
+  void anHttpErrorShowsInline() {
+    page.setExtraJson(mock(Map.of("fail_status", 500)));
+
+    page.typeAndPressEnter("Fail at once");
+
+    WebElement answer = page.awaitAnswer("error");
+    assertThat(answer.findElement(By.cssSelector(".error[role=alert]")).getText())
+        .startsWith("Error: HTTP 500");
+  }
+
+  @Test
+  void anErrorInTheStreamShowsInlineAfterTheTextSoFar() {
+    page.setExtraJson(mock(Map.of("tokens", 40, "interval_ms", 5, "fail_after", 3)));
+
+    page.typeAndPressEnter("Fail mid-way");
+
+    WebElement answer = page.awaitAnswer("error");
+    assertThat(page.answerText(answer)).isNotEmpty();
+    assertThat(answer.findElement(By.cssSelector(".error[role=alert]")).getText())
+        .startsWith("Error: ")
+        .contains("server_error");
+  }
+
+  @Test
+  void invalidExtraJsonIsNotSent() {
+    page.setExtraJson("{\"sluice\": ");
+
+    page.typeAndPressEnter("Hello");
+
+    assertThat(page.driver.findElement(By.id("extra-error")).getText())
+        .startsWith("The extra JSON is not valid");
+    assertThat(page.driver.findElements(By.cssSelector("#messages .message"))).isEmpty();
+  }
+
+  @Test
+  void worksAtPhoneWidth() {
+    chromium.driver().manage().window().setSize(new Dimension(375, 812));
+    page.open();
+    page.setExtraJson(mock(Map.of("tokens", 20, "interval_ms", 5)));
+
+    page.typeAndPressEnter("Hello from a phone");
+    page.awaitAnswer("done");
+
+    Object overflow =
+        page.driver.executeScript(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    assertThat(((Number) overflow).intValue())
+        .as("horizontal overflow in px")
+        .isLessThanOrEqualTo(0);
+    page.screenshot("phone");
+  }
+
+  private double clientGoneStreams() {
+    Counter counter =
+        server
+            .metrics()
+            .registry()
+            .find("sluice.streams")
+            .tags("model", "mock", "outcome", "client_gone")
+            .counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** Extra request JSON giving the mock these options. */
+  private static String mock(Map<String, Object> options) {
+    try {
+      return JSON.writeValueAsString(Map.of("sluice", Map.of("mock", options)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
