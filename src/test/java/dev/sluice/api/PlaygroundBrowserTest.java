@@ -13,6 +13,7 @@ import dev.sluice.config.StorageConfig;
 import dev.sluice.config.StreamsConfig;
 import dev.sluice.config.ToolsConfig;
 import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,8 +35,8 @@ import org.openqa.selenium.WebElement;
 /**
  * The playground at {@code GET /} in a real browser (headless Chromium) against a running server:
  * streamed text arrives in several renders, Stop cancels the stream on the server, an agent run
- * shows its tool call, model output is never markup, errors show inline, and the page works at
- * phone width. Screenshots go to {@code target/playground-*.png}.
+ * shows its tool call, model output is never markup, errors show inline, a dropped resumable stream
+ * resumes, and the page works at phone width. Screenshots go to {@code target/playground-*.png}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -107,6 +108,31 @@ class PlaygroundBrowserTest {
     assertThat(page.figure("ttft")).matches("\\d+ ms");
     assertThat(Integer.parseInt(page.figure("chunks"))).isGreaterThanOrEqualTo(6);
     assertThat(page.figure("rate")).matches("\\d+\\.\\d( \\(est\\.\\))?");
+  }
+
+  @Test
+  void aDroppedResumableStreamResumesWithoutRepeatingText() throws IOException {
+    String reply =
+        IntStream.rangeClosed(1, 30).mapToObj(i -> "word" + i).collect(Collectors.joining(" "));
+    try (DroppingProxy proxy = new DroppingProxy(server.port())) {
+      PlaygroundPage viaProxy =
+          new PlaygroundPage(chromium.driver(), "http://127.0.0.1:" + proxy.port() + "/");
+      viaProxy.open();
+      viaProxy.driver.findElement(By.id("resumable")).click();
+      viaProxy.setExtraJson(mock(Map.of("text", reply, "interval_ms", 30)));
+      // A few events in, most likely inside one: the cut-off event must come again, once.
+      proxy.cutNextChatResponseAfter(1500);
+
+      viaProxy.typeAndPressEnter("Hello");
+      WebElement answer = viaProxy.awaitAnswer("done");
+
+      assertThat(viaProxy.answerText(answer)).isEqualTo(reply);
+      assertThat(proxy.requests())
+          .anySatisfy(
+              request ->
+                  assertThat(request).matches("GET /v1/chat/completions/chatcmpl-\\S+/stream"));
+      assertThat(proxy.lastEventIds()).singleElement().asString().matches("\\d+");
+    }
   }
 
   @Test
