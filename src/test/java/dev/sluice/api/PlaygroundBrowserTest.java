@@ -156,11 +156,22 @@ class PlaygroundBrowserTest {
   }
 
   @Test
-  void agentRunShowsItsToolCall() {
+  void agentRunShowsItsToolCallAfterAModelTurn() {
+    String markdown =
+        "Sluice streams **whole words** and keeps code intact:\n\n"
+            + "```python\nfor chunk in stream:\n    print(chunk, end=\"\")\n```";
+    page.setExtraJson(mock(Map.of("text", markdown, "interval_ms", 5)));
+    page.typeAndPressEnter("Show me some markdown");
+    page.awaitAnswer("done");
+    page.setExtraJson("");
     page.chooseTarget("agent:helper");
 
     page.typeAndPressEnter("calculate 2+3*4");
     WebElement answer = page.awaitAnswer("done");
+
+    assertThat(page.driver.findElements(By.cssSelector("#messages .message")))
+        .as("the conversation so far")
+        .hasSize(4);
 
     WebElement tool = answer.findElement(By.cssSelector(".tools .tool"));
     assertThat(tool.getDomAttribute("data-state")).isEqualTo("completed");
