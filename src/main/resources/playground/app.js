@@ -23,8 +23,11 @@ const ui = {
 };
 const figures = new Figures($('ttft'), $('rate'), $('chunks'));
 
-/** What the page remembers: the turns sent to models, and each agent's session. */
-const conversation = { history: [], sessions: new Map() };
+/**
+ * What the page remembers of this chat: the turns sent to models, and each agent's session.
+ * New chat replaces it, so that a turn still ending then cannot write into the new chat.
+ */
+let conversation = newConversation();
 /** The AbortController of the turn in progress, or null. */
 let running = null;
 
@@ -55,7 +58,8 @@ async function loadTargets() {
     const modelGroup = group('Models');
     for (const model of models.data) {
       // agent:<id> models are the agents seen through chat completions: offered below as runs.
-      if (!model.id.startsWith('agent:')) modelGroup.append(new Option(model.id, `model:${model.id}`));
+      if (model.id.startsWith('agent:')) continue;
+      modelGroup.append(new Option(model.id, `model:${model.id}`));
     }
     const agentGroup = group('Agents');
     for (const agent of agents) {
@@ -90,6 +94,7 @@ async function send() {
   const extra = readExtra();
   if (extra === undefined) return;
   const { kind, id } = target();
+  const chat = conversation;
   ui.prompt.value = '';
   MessageView.user(ui.messages, text);
   const reply = MessageView.answer(ui.messages, kind === 'agent' ? `Agent ${id}` : id);
@@ -113,7 +118,7 @@ async function send() {
       scrollToEnd();
     },
     tokens: (count) => figures.tokens(count),
-    session: (session) => conversation.sessions.set(id, session),
+    session: (session) => chat.sessions.set(id, session),
   };
   const turn = {
     stream: ui.stream.checked,
@@ -122,18 +127,19 @@ async function send() {
     signal: controller.signal,
   };
   try {
-    const outcome =
+    const request =
       kind === 'agent'
-        ? await agentTurn({ ...turn, agentId: id, message: text, sessionId: conversation.sessions.get(id) }, on)
-        : await chatTurn({ ...turn, model: id, messages: messagesFor(text), chunking: ui.chunking.value }, on);
+        ? { ...turn, agentId: id, message: text, sessionId: chat.sessions.get(id) }
+        : { ...turn, model: id, messages: messagesFor(chat, text), chunking: ui.chunking.value };
+    const outcome = await (kind === 'agent' ? agentTurn : chatTurn)(request, on);
     reply.finish(outcome === 'cancelled' ? 'stopped' : 'done');
     setStatus(outcome === 'cancelled' ? 'The server cancelled the run.' : 'Done.');
-    remember(text, answer);
+    remember(chat, text, answer);
   } catch (e) {
     if (controller.signal.aborted) {
       reply.finish('stopped');
       setStatus('Stopped.');
-      remember(text, answer);
+      remember(chat, text, answer);
     } else {
       reply.fail(e.message);
       setStatus(`Error: ${e.message}`, true);
@@ -147,19 +153,23 @@ async function send() {
 }
 
 /** The messages of a chat turn: the system prompt, the earlier turns, the new message. */
-function messagesFor(text) {
+function messagesFor(chat, text) {
   const system = ui.system.value.trim();
   return [
     ...(system ? [{ role: 'system', content: system }] : []),
-    ...conversation.history,
+    ...chat.history,
     { role: 'user', content: text },
   ];
 }
 
 /** Keeps a finished (or stopped) turn for the next chat request; failed turns are not kept. */
-function remember(question, answer) {
-  conversation.history.push({ role: 'user', content: question });
-  if (answer !== '') conversation.history.push({ role: 'assistant', content: answer });
+function remember(chat, question, answer) {
+  chat.history.push({ role: 'user', content: question });
+  if (answer !== '') chat.history.push({ role: 'assistant', content: answer });
+}
+
+function newConversation() {
+  return { history: [], sessions: new Map() };
 }
 
 /** The advanced JSON as an object ({} when empty); undefined, with an inline error, if invalid. */
@@ -207,8 +217,7 @@ function stop() {
 
 function newChat() {
   stop();
-  conversation.history = [];
-  conversation.sessions.clear();
+  conversation = newConversation();
   ui.messages.replaceChildren();
   figures.clear();
   setStatus('New chat.');
@@ -230,7 +239,8 @@ function setStatus(text, isError = false) {
 /** Follows the answer down, unless the reader has scrolled up to read. */
 function scrollToEnd() {
   const list = ui.messages;
-  if (list.scrollHeight - list.scrollTop - list.clientHeight < 120) list.scrollTop = list.scrollHeight;
+  const fromBottom = list.scrollHeight - list.scrollTop - list.clientHeight;
+  if (fromBottom < 120) list.scrollTop = list.scrollHeight;
 }
 
 function group(label) {

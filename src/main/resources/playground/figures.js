@@ -56,7 +56,8 @@ export class Figures {
 
   #show() {
     const { ttft, rate, chunks } = this.out;
-    ttft.textContent = this.#firstAt === null ? '–' : `${Math.round(this.#firstAt - this.#sentAt)} ms`;
+    const firstToken = this.#firstAt === null ? null : Math.round(this.#firstAt - this.#sentAt);
+    ttft.textContent = firstToken === null ? '–' : `${firstToken} ms`;
     chunks.textContent = String(this.#chunks);
     const seconds = ((this.#endAt ?? performance.now()) - (this.#firstAt ?? 0)) / 1000;
     if (this.#firstAt === null || seconds <= 0.05) {

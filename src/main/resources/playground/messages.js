@@ -56,10 +56,8 @@ export class MessageView {
       element('span', 'tool-mark', mark),
       element('span', 'tool-name', call.name),
       element('code', 'tool-args', args),
+      toolOutcome(call),
     );
-    if (call.state === 'completed') item.append(element('span', 'tool-result', `→ ${call.result ?? ''}`));
-    if (call.state === 'error') item.append(element('span', 'tool-error', `failed: ${call.error ?? ''}`));
-    if (call.state === 'started') item.append(element('span', 'tool-running', 'running…'));
   }
 
   /** Ends the answer: done or stopped. */
@@ -76,6 +74,17 @@ export class MessageView {
     const error = element('p', 'error', `Error: ${message}`);
     error.setAttribute('role', 'alert');
     this.element.append(error);
+  }
+}
+
+function toolOutcome(call) {
+  switch (call.state) {
+    case 'completed':
+      return element('span', 'tool-result', `→ ${call.result ?? ''}`);
+    case 'error':
+      return element('span', 'tool-error', `failed: ${call.error ?? ''}`);
+    default:
+      return element('span', 'tool-running', 'running…');
   }
 }
 

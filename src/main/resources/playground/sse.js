@@ -53,7 +53,8 @@ export class SseParser {
       this.#event = '';
       return null;
     }
-    const event = { id: this.#lastId, event: this.#event || 'message', data: this.#data.join('\n') };
+    const data = this.#data.join('\n');
+    const event = { id: this.#lastId, event: this.#event || 'message', data };
     this.#data = [];
     this.#event = '';
     return event;

@@ -14,7 +14,8 @@ import { ensureOk, readStream, StreamError } from './sse.js';
  * Streams (or fetches, with stream off) a chat completion of `messages` from `model`. `extra` is
  * merged into the request body last, so it can set any field, Sluice's options included.
  */
-export async function chatTurn({ model, messages, chunking, stream, resumable, extra, signal }, on) {
+export async function chatTurn(turn, on) {
+  const { model, messages, chunking, stream, resumable, extra, signal } = turn;
   const sluice = {};
   if (chunking) sluice.chunking = chunking;
   if (stream && resumable) sluice.resumable = true;
@@ -55,7 +56,8 @@ export async function chatTurn({ model, messages, chunking, stream, resumable, e
 }
 
 /** Runs agent `agentId` on `message`, in `sessionId` when given (else the server starts one). */
-export async function agentTurn({ agentId, message, sessionId, stream, resumable, extra, signal }, on) {
+export async function agentTurn(turn, on) {
+  const { agentId, message, sessionId, stream, resumable, extra, signal } = turn;
   const body = { message, stream, resumable: stream && resumable };
   if (sessionId) body.session_id = sessionId;
   const runs = `/agents/${encodeURIComponent(agentId)}/runs`;
