@@ -224,11 +224,13 @@ function newChat() {
   ui.prompt.focus();
 }
 
+/** Focus stays in the message box, so the next message can be typed while this one streams. */
 function showRunning(on) {
   ui.send.disabled = on;
   ui.stop.disabled = !on;
-  if (on) ui.stop.focus();
-  else ui.prompt.focus();
+  if (!on && (document.activeElement === ui.stop || document.activeElement === document.body)) {
+    ui.prompt.focus();
+  }
 }
 
 function setStatus(text, isError = false) {

@@ -29,12 +29,26 @@ final class HeadlessChromium implements AutoCloseable {
   static final Path BROWSER = Path.of("/usr/bin/chromium");
   static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
+  private static HeadlessChromium shared;
+
   private final ChromeDriver driver;
   private final Path profile;
 
   private HeadlessChromium(ChromeDriver driver, Path profile) {
     this.driver = driver;
     this.profile = profile;
+  }
+
+  /**
+   * One browser for every test class of this JVM that wants one (a start costs seconds), started on
+   * first use and quit when the JVM exits. Do not close it; each test loads its own page.
+   */
+  static synchronized HeadlessChromium shared() {
+    if (shared == null) {
+      shared = start(1280, 900);
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "chromium-quit"));
+    }
+    return shared;
   }
 
   /** Starts a browser with a window of {@code width} x {@code height} CSS pixels. */

@@ -1,5 +1,7 @@
 package dev.sluice.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
@@ -29,6 +32,22 @@ final class PlaygroundPage {
         if (text !== '' && window.answerRenders.at(-1) !== text) window.answerRenders.push(text);
       }).observe(list, {subtree: true, childList: true, characterData: true, attributes: true});
       """;
+
+  /** Records each state a tool call of the newest answer is shown in, in window.toolStates. */
+  private static final String RECORD_TOOL_STATES =
+      """
+      window.toolStates = [];
+      new MutationObserver((records) => {
+        for (const record of records) {
+          if (record.target.classList.contains('tool') && record.oldValue !== null) {
+            window.toolStates.push(record.oldValue);
+          }
+        }
+      }).observe(document.getElementById('messages'),
+          {subtree: true, attributes: true, attributeFilter: ['data-state'], attributeOldValue: true});
+      """;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   final ChromeDriver driver;
   final WebDriverWait wait;
@@ -77,6 +96,20 @@ final class PlaygroundPage {
     return (List<String>) driver.executeScript("return window.answerRenders");
   }
 
+  /** Starts recording the states tool calls pass through; see {@link #recordedToolStates}. */
+  void recordToolStates() {
+    driver.executeScript(RECORD_TOOL_STATES);
+  }
+
+  /** The states tool calls were shown in, in order, then the current one of each. */
+  @SuppressWarnings("unchecked")
+  List<String> recordedToolStates() {
+    return (List<String>)
+        driver.executeScript(
+            "return [...window.toolStates,"
+                + " ...[...document.querySelectorAll('#messages .tool')].map(t => t.dataset.state)]");
+  }
+
   /** The newest answer, waiting for it to appear. */
   WebElement lastAnswer() {
     return wait.until(
@@ -100,6 +133,30 @@ final class PlaygroundPage {
 
   String figure(String id) {
     return driver.findElement(By.id(id)).getText();
+  }
+
+  /**
+   * Imports one of the page's modules ({@code /playground/<file>}) and returns what {@code body}, a
+   * function body with the module as {@code module}, returns (awaited if a promise).
+   */
+  Object runModule(String file, String body) {
+    String script =
+        "const done = arguments[arguments.length - 1];"
+            + "import('/playground/"
+            + file
+            + "').then(async (module) => done(await (async (module) => {"
+            + body
+            + "})(module)), (e) => done('failed: ' + e));";
+    return driver.executeAsyncScript(script);
+  }
+
+  /** Extra request JSON giving the mock these options. */
+  static String mockOptions(Map<String, Object> options) {
+    try {
+      return JSON.writeValueAsString(Map.of("sluice", Map.of("mock", options)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Saves the window as target/playground-{name}.png. */
