@@ -49,6 +49,8 @@ ui.newChat.addEventListener('click', newChat);
 ui.target.addEventListener('change', showSettingsFor);
 ui.stream.addEventListener('change', showSettingsFor);
 ui.extra.addEventListener('input', () => extraError(null));
+// On a phone the settings start folded, so that the conversation is on the first screen.
+if (matchMedia('(max-width: 720px)').matches) $('settings').open = false;
 loadTargets();
 
 /** Fills the picker: the models of /v1/models, then the agents of /agents (run as agents). */
@@ -205,6 +207,7 @@ function extraError(message) {
   error.textContent = message;
   ui.extra.setAttribute('aria-invalid', 'true');
   ui.extra.setAttribute('aria-describedby', 'extra-error');
+  $('settings').open = true;
   ui.advanced.open = true;
   ui.extra.focus();
   setStatus('Not sent: the extra JSON is not valid.', true);

@@ -237,7 +237,9 @@ class PlaygroundBrowserTest {
   void worksAtPhoneWidth() {
     chromium.driver().manage().window().setSize(new Dimension(375, 812));
     page.open();
+    assertThat(page.settingsOpen()).as("settings folded, the conversation first").isFalse();
     page.setExtraJson(mockOptions(Map.of("tokens", 20, "interval_ms", 5)));
+    page.toggleSettings();
 
     page.typeAndPressEnter("Hello from a phone");
     page.awaitAnswer("done");

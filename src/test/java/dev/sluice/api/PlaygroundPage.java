@@ -69,8 +69,21 @@ final class PlaygroundPage {
     new Select(driver.findElement(By.id("target"))).selectByValue(value);
   }
 
-  /** Opens "Advanced" and types {@code json} as the extra request JSON. */
+  /** Whether the settings are unfolded (they start folded on a phone). */
+  boolean settingsOpen() {
+    return driver.findElement(By.id("settings")).getDomAttribute("open") != null;
+  }
+
+  /** Folds or unfolds the settings, as a click on their title does. */
+  void toggleSettings() {
+    driver.findElement(By.cssSelector("#settings > summary")).click();
+  }
+
+  /** Opens the settings and "Advanced", and types {@code json} as the extra request JSON. */
   void setExtraJson(String json) {
+    if (!settingsOpen()) {
+      toggleSettings();
+    }
     WebElement advanced = driver.findElement(By.id("advanced"));
     if (advanced.getDomAttribute("open") == null) {
       advanced.findElement(By.tagName("summary")).click();
