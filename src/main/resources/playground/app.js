@@ -11,6 +11,7 @@ const ui = {
   chunking: $('chunking'),
   stream: $('stream'),
   resumable: $('resumable'),
+  apiKey: $('api-key'),
   advanced: $('advanced'),
   extra: $('extra'),
   messages: $('messages'),
@@ -49,6 +50,7 @@ ui.newChat.addEventListener('click', newChat);
 ui.target.addEventListener('change', showSettingsFor);
 ui.stream.addEventListener('change', showSettingsFor);
 ui.extra.addEventListener('input', () => extraError(null));
+ui.apiKey.addEventListener('change', loadTargets);
 // On a phone the settings start folded, so that the conversation is on the first screen.
 if (matchMedia('(max-width: 720px)').matches) $('settings').open = false;
 loadTargets();
@@ -57,6 +59,7 @@ loadTargets();
 async function loadTargets() {
   try {
     const [models, agents] = await Promise.all([getJson('/v1/models'), getJson('/agents')]);
+    ui.apiKey.removeAttribute('aria-invalid');
     const modelGroup = group('Models');
     for (const model of models.data) {
       // agent:<id> models are the agents seen through chat completions: offered below as runs.
@@ -71,7 +74,9 @@ async function loadTargets() {
     showSettingsFor();
     setStatus('Ready.');
   } catch (e) {
-    setStatus(`Could not load the models and agents: ${e.message}`, true);
+    const hint = e.status === 401 ? ' Enter the server\'s API key in Settings.' : '';
+    if (e.status === 401) ui.apiKey.setAttribute('aria-invalid', 'true');
+    setStatus(`Could not load the models and agents: ${e.message}.${hint}`, true);
   }
 }
 
@@ -123,6 +128,7 @@ async function send() {
     session: (session) => chat.sessions.set(id, session),
   };
   const turn = {
+    headers: authorization(),
     stream: ui.stream.checked,
     resumable: ui.resumable.checked,
     extra,
@@ -254,8 +260,19 @@ function group(label) {
   return element;
 }
 
+/** The Authorization header for the key typed in Settings (kept in this page only), if any. */
+function authorization() {
+  const key = ui.apiKey.value.trim();
+  return key ? { Authorization: `Bearer ${key}` } : {};
+}
+
 async function getJson(url) {
-  const response = await fetch(url, { headers: { Accept: 'application/json' } });
-  if (!response.ok) throw new Error(`HTTP ${response.status} from ${url}`);
+  const headers = { Accept: 'application/json', ...authorization() };
+  const response = await fetch(url, { headers });
+  if (!response.ok) {
+    const error = new Error(`HTTP ${response.status} from ${url}`);
+    error.status = response.status;
+    throw error;
+  }
   return response.json();
 }

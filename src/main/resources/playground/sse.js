@@ -93,14 +93,14 @@ const MAX_RESUMES = 4;
 /**
  * Reads the events of `response` into `onEvent`, until `finished()` says the stream is complete
  * or the body ends. When the connection drops (a read error, or the body ending before
- * `finished()`), and `resumeUrl()` names where the stream can be resumed, it reconnects there with
- * `Last-Event-ID` set to the id of the last complete event and goes on: an event cut off by the
- * drop is discarded and comes again, so no text is lost or repeated. It gives up after
- * MAX_RESUMES reconnections in a row that bring no new event, or at once on an HTTP error. Only
- * network errors count as drops: an error `onEvent` throws (a StreamError for an error event)
- * ends the stream with it. Aborting `signal` ends it with the abort's reason.
+ * `finished()`), and `resumeUrl()` names where the stream can be resumed, it reconnects there
+ * (with `headers`, and `Last-Event-ID` set to the id of the last complete event) and goes on: an
+ * event cut off by the drop is discarded and comes again, so no text is lost or repeated. It
+ * gives up after MAX_RESUMES reconnections in a row that bring no new event, or at once on an
+ * HTTP error. Only network errors count as drops: an error `onEvent` throws (a StreamError for an
+ * error event) ends the stream with it. Aborting `signal` ends it with the abort's reason.
  */
-export async function readStream({ response, signal, onEvent, finished, resumeUrl }) {
+export async function readStream({ response, signal, headers = {}, onEvent, finished, resumeUrl }) {
   let lastId = null;
   let failures = 0;
   for (;;) {
@@ -126,7 +126,7 @@ export async function readStream({ response, signal, onEvent, finished, resumeUr
     }
     await pause(100 * 2 ** (failures - 1), signal);
     try {
-      response = await fetch(url, { headers: { 'Last-Event-ID': lastId }, signal });
+      response = await fetch(url, { headers: { ...headers, 'Last-Event-ID': lastId }, signal });
     } catch (e) {
       if (signal.aborted) throw e;
       response = null;

@@ -4,6 +4,7 @@
 //   on.tool(call)       {id, name, args, state: 'started'|'completed'|'error', result, error}
 //   on.tokens(n)        the server's count of output tokens, when it sends one
 //   on.session(id)      the agent session the run belongs to
+// `headers` (the Authorization header, if any) go with every request of the turn.
 // A turn resolves with 'completed' or 'cancelled' (the server cancelled the run), and rejects on
 // an HTTP error (HttpError), an error inside the stream (StreamError), a lost connection, or the
 // caller's abort.
@@ -15,14 +16,14 @@ import { ensureOk, readStream, StreamError } from './sse.js';
  * merged into the request body last, so it can set any field, Sluice's options included.
  */
 export async function chatTurn(turn, on) {
-  const { model, messages, chunking, stream, resumable, extra, signal } = turn;
+  const { model, messages, chunking, stream, resumable, extra, signal, headers } = turn;
   const sluice = {};
   if (chunking) sluice.chunking = chunking;
   if (stream && resumable) sluice.resumable = true;
   const body = { model, messages, stream };
   if (stream) body.stream_options = { include_usage: true };
   if (Object.keys(sluice).length > 0) body.sluice = sluice;
-  const response = await postJson('/v1/chat/completions', merge(body, extra), signal);
+  const response = await postJson('/v1/chat/completions', merge(body, extra), headers, signal);
   if (!stream) {
     const reply = await (await ensureOk(response)).json();
     on.text(reply.choices?.[0]?.message?.content ?? '');
@@ -34,6 +35,7 @@ export async function chatTurn(turn, on) {
   await readStream({
     response,
     signal,
+    headers,
     finished: () => done,
     resumeUrl: () =>
       stream && resumable && streamId
@@ -57,23 +59,25 @@ export async function chatTurn(turn, on) {
 
 /** Runs agent `agentId` on `message`, in `sessionId` when given (else the server starts one). */
 export async function agentTurn(turn, on) {
-  const { agentId, message, sessionId, stream, resumable, extra, signal } = turn;
+  const { agentId, message, sessionId, stream, resumable, extra, signal, headers } = turn;
   const body = { message, stream, resumable: stream && resumable };
   if (sessionId) body.session_id = sessionId;
   const runs = `/agents/${encodeURIComponent(agentId)}/runs`;
-  const response = await postJson(runs, merge(body, extra), signal);
+  const response = await postJson(runs, merge(body, extra), headers, signal);
   if (!stream) return finishedRun(await (await ensureOk(response)).json(), on);
   let runId = null;
   let outcome = null;
   // A resumable run goes on without its client, so Stop must cancel it explicitly.
   signal.addEventListener('abort', () => {
     if (runId && body.resumable) {
-      fetch(`${runs}/${encodeURIComponent(runId)}/cancel`, { method: 'POST' }).catch(() => {});
+      const cancel = `${runs}/${encodeURIComponent(runId)}/cancel`;
+      fetch(cancel, { method: 'POST', headers }).catch(() => {});
     }
   });
   await readStream({
     response,
     signal,
+    headers,
     finished: () => outcome !== null,
     resumeUrl: () =>
       body.resumable && runId ? `${runs}/${encodeURIComponent(runId)}/stream` : null,
@@ -134,10 +138,14 @@ function toolCall(tool, state) {
   };
 }
 
-function postJson(url, body, signal) {
+function postJson(url, body, headers, signal) {
   return fetch(url, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream, application/json' },
+    headers: {
+      ...headers,
+      'Content-Type': 'application/json',
+      Accept: 'text/event-stream, application/json',
+    },
     body: JSON.stringify(body),
     signal,
   });
