@@ -14,10 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A TCP proxy in front of a local server that can break one chat completion's response mid-way, as
- * a dropped network connection would, for testing that clients resume. It also records the request
- * lines and {@code Last-Event-ID} headers it forwards. HTTP/1.1 only (what a browser speaks to a
- * plain-http server).
+ * A TCP proxy in front of a local server that can break one response mid-way, as a dropped network
+ * connection would, for testing that clients resume. It also records the request lines and {@code
+ * Last-Event-ID} headers it forwards. HTTP/1.1 only (what a browser speaks to a plain-http server).
  */
 final class DroppingProxy implements AutoCloseable {
   private static final Pattern REQUEST_LINE =
@@ -27,7 +26,10 @@ final class DroppingProxy implements AutoCloseable {
 
   private final ServerSocket listener;
   private final int targetPort;
-  private final AtomicInteger cutAfterBytes = new AtomicInteger(-1);
+
+  /** The request whose response is to be cut, e.g. "POST /v1/chat/completions", and where. */
+  private volatile Cut nextCut;
+
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final List<String> lastEventIds = new CopyOnWriteArrayList<>();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -42,9 +44,14 @@ final class DroppingProxy implements AutoCloseable {
     return listener.getLocalPort();
   }
 
-  /** The next response to {@code POST /v1/chat/completions} is cut after this many bytes. */
-  void cutNextChatResponseAfter(int bytes) {
-    cutAfterBytes.set(bytes);
+  private record Cut(String request, int afterBytes) {}
+
+  /**
+   * The next response to {@code request} (a method and path, such as {@code POST
+   * /v1/chat/completions}) is cut after this many bytes, headers included.
+   */
+  void cutNextResponse(String request, int afterBytes) {
+    nextCut = new Cut(request, afterBytes);
   }
 
   /** The request lines forwarded so far, such as {@code GET /v1/models}. */
@@ -111,8 +118,10 @@ final class DroppingProxy implements AutoCloseable {
       while (line.find()) {
         String request = line.group(1) + " " + line.group(2);
         requests.add(request);
-        if (request.equals("POST /v1/chat/completions")) {
-          budget.set(cutAfterBytes.getAndSet(-1));
+        Cut cut = nextCut;
+        if (cut != null && cut.request().equals(request)) {
+          nextCut = null;
+          budget.set(cut.afterBytes());
         }
       }
       Matcher id = LAST_EVENT_ID.matcher(bytes);

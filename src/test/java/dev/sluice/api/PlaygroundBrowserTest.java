@@ -13,7 +13,6 @@ import dev.sluice.config.StorageConfig;
 import dev.sluice.config.StreamsConfig;
 import dev.sluice.config.ToolsConfig;
 import io.micrometer.core.instrument.Counter;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,8 +35,9 @@ import org.openqa.selenium.WebElement;
 /**
  * The playground at {@code GET /} in a real browser (headless Chromium) against a running server:
  * streamed text arrives in several renders, Stop cancels the stream on the server, an agent run
- * shows its tool call, model output is never markup, errors show inline, a dropped resumable stream
- * resumes, and the page works at phone width. Screenshots go to {@code target/playground-*.png}.
+ * shows its tool call, errors show inline, and the page works with the keyboard and at phone width.
+ * Screenshots go to {@code target/playground-*.png}. Rendering (markdown, inert model output) is
+ * {@link PlaygroundRenderingTest}; resuming dropped streams {@link PlaygroundResumeTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -58,18 +58,21 @@ class PlaygroundBrowserTest {
   private HeadlessChromium chromium;
   private PlaygroundPage page;
 
+  /** A server with the mock and agent {@code helper} (mock, calculator), storing in {@code db}. */
+  static SluiceServer startWithHelperAgent(Path db) {
+    StorageConfig storage = new StorageConfig("jdbc:sqlite:" + db, null, null);
+    return SluiceServer.start(
+        new SluiceConfig(
+            new ServerConfig("127.0.0.1", 0, null, ServerConfig.DEFAULT_MAX_BODY_BYTES),
+            StreamsConfig.defaults(),
+            List.of(ModelConfig.mock()),
+            new AgentSetup(storage, ToolsConfig.defaults(), List.of(HELPER)),
+            "test"));
+  }
+
   @BeforeAll
   void start() {
-    StorageConfig storage =
-        new StorageConfig("jdbc:sqlite:" + dir.resolve("sluice.db"), null, null);
-    server =
-        SluiceServer.start(
-            new SluiceConfig(
-                new ServerConfig("127.0.0.1", 0, null, ServerConfig.DEFAULT_MAX_BODY_BYTES),
-                StreamsConfig.defaults(),
-                List.of(ModelConfig.mock()),
-                new AgentSetup(storage, ToolsConfig.defaults(), List.of(HELPER)),
-                "test"));
+    server = startWithHelperAgent(dir.resolve("sluice.db"));
     chromium = HeadlessChromium.shared();
     page = new PlaygroundPage(chromium.driver(), "http://127.0.0.1:" + server.port() + "/");
   }
@@ -105,31 +108,6 @@ class PlaygroundBrowserTest {
     assertThat(page.figure("ttft")).matches("\\d+ ms");
     assertThat(Integer.parseInt(page.figure("chunks"))).isGreaterThanOrEqualTo(6);
     assertThat(page.figure("rate")).matches("\\d+\\.\\d( \\(est\\.\\))?");
-  }
-
-  @Test
-  void aDroppedResumableStreamResumesWithoutRepeatingText() throws IOException {
-    String reply =
-        IntStream.rangeClosed(1, 30).mapToObj(i -> "word" + i).collect(Collectors.joining(" "));
-    try (DroppingProxy proxy = new DroppingProxy(server.port())) {
-      PlaygroundPage viaProxy =
-          new PlaygroundPage(chromium.driver(), "http://127.0.0.1:" + proxy.port() + "/");
-      viaProxy.open();
-      viaProxy.driver.findElement(By.id("resumable")).click();
-      viaProxy.setExtraJson(mockOptions(Map.of("text", reply, "interval_ms", 30)));
-      // A few events in, most likely inside one: the cut-off event must come again, once.
-      proxy.cutNextChatResponseAfter(1500);
-
-      viaProxy.typeAndPressEnter("Hello");
-      WebElement answer = viaProxy.awaitAnswer("done");
-
-      assertThat(viaProxy.answerText(answer)).isEqualTo(reply);
-      assertThat(proxy.requests())
-          .anySatisfy(
-              request ->
-                  assertThat(request).matches("GET /v1/chat/completions/chatcmpl-\\S+/stream"));
-      assertThat(proxy.lastEventIds()).singleElement().asString().matches("\\d+");
-    }
   }
 
   @Test
