@@ -95,6 +95,7 @@ function showSettingsFor() {
   ui.resumable.disabled = !ui.stream.checked;
 }
 
+/** Sends the message box's text to the chosen model or agent and shows the answer arriving. */
 async function send() {
   const text = ui.prompt.value.trim();
   if (running || text === '' || !ui.target.value) return;
@@ -105,49 +106,29 @@ async function send() {
   ui.prompt.value = '';
   MessageView.user(ui.messages, text);
   const reply = MessageView.answer(ui.messages, kind === 'agent' ? `Agent ${id}` : id);
-  scrollToEnd();
+  const answer = answerListener(reply, (session) => chat.sessions.set(id, session));
   const controller = new AbortController();
   running = controller;
   showRunning(true);
   figures.start();
   setStatus('Waiting for the first token…');
-  let answer = '';
-  const on = {
-    text: (delta) => {
-      if (answer === '') setStatus('Streaming…');
-      answer += delta;
-      figures.chunk(delta);
-      reply.showText(answer);
-      scrollToEnd();
-    },
-    tool: (call) => {
-      reply.showTool(call);
-      scrollToEnd();
-    },
-    tokens: (count) => figures.tokens(count),
-    session: (session) => chat.sessions.set(id, session),
-  };
-  const turn = {
-    headers: authorization(),
-    stream: ui.stream.checked,
-    resumable: ui.resumable.checked,
-    extra,
-    signal: controller.signal,
-  };
   try {
-    const request =
-      kind === 'agent'
-        ? { ...turn, agentId: id, message: text, sessionId: chat.sessions.get(id) }
-        : { ...turn, model: id, messages: messagesFor(chat, text), chunking: ui.chunking.value };
-    const outcome = await (kind === 'agent' ? agentTurn : chatTurn)(request, on);
+    const options = {
+      headers: authorization(),
+      stream: ui.stream.checked,
+      resumable: ui.resumable.checked,
+      extra,
+      signal: controller.signal,
+    };
+    const outcome = await runTurn(kind, id, text, chat, options, answer.on);
     reply.finish(outcome === 'cancelled' ? 'stopped' : 'done');
     setStatus(outcome === 'cancelled' ? 'The server cancelled the run.' : 'Done.');
-    remember(chat, text, answer);
+    remember(chat, text, answer.text());
   } catch (e) {
     if (controller.signal.aborted) {
       reply.finish('stopped');
       setStatus('Stopped.');
-      remember(chat, text, answer);
+      remember(chat, text, answer.text());
     } else {
       reply.fail(e.message);
       setStatus(`Error: ${e.message}`, true);
@@ -158,6 +139,43 @@ async function send() {
     showRunning(false);
     scrollToEnd();
   }
+}
+
+/** One turn: an agent run in the agent's session, or a chat completion of the whole chat. */
+function runTurn(kind, id, text, chat, options, on) {
+  if (kind === 'agent') {
+    const sessionId = chat.sessions.get(id);
+    return agentTurn({ ...options, agentId: id, message: text, sessionId }, on);
+  }
+  const messages = messagesFor(chat, text);
+  return chatTurn({ ...options, model: id, messages, chunking: ui.chunking.value }, on);
+}
+
+/**
+ * The listener of one turn (see turns.js): shows what arrives in `reply` and the figures, and
+ * keeps the answer's text, which `text()` returns.
+ */
+function answerListener(reply, onSession) {
+  let answer = '';
+  scrollToEnd();
+  return {
+    text: () => answer,
+    on: {
+      text: (delta) => {
+        if (answer === '') setStatus('Streaming…');
+        answer += delta;
+        figures.chunk(delta);
+        reply.showText(answer);
+        scrollToEnd();
+      },
+      tool: (call) => {
+        reply.showTool(call);
+        scrollToEnd();
+      },
+      tokens: (count) => figures.tokens(count),
+      session: onSession,
+    },
+  };
 }
 
 /** The messages of a chat turn: the system prompt, the earlier turns, the new message. */
