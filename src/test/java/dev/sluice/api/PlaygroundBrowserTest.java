@@ -177,6 +177,26 @@ class PlaygroundBrowserTest {
   }
 
   @Test
+  void withStreamingOffTheAnswerComesWhole() {
+    page.driver.findElement(By.id("stream")).click();
+    page.setExtraJson(mockOptions(Map.of("text", "All **at once**.", "interval_ms", 5)));
+    page.typeAndPressEnter("Hello");
+
+    WebElement reply = page.awaitAnswer("done");
+    assertThat(page.answerText(reply)).isEqualTo("All at once.");
+    assertThat(reply.findElement(By.tagName("strong")).getText()).isEqualTo("at once");
+    assertThat(page.figure("chunks")).isEqualTo("1");
+
+    page.setExtraJson("");
+    page.chooseTarget("agent:helper");
+    page.typeAndPressEnter("calculate 2+3*4");
+
+    WebElement run = page.awaitAnswer("done");
+    assertThat(run.findElement(By.className("tool-result")).getText()).isEqualTo("→ 14");
+    assertThat(page.answerText(run)).isEqualTo("The tool returned: 14");
+  }
+
+  @Test
   void anHttpErrorShowsInline() {
     page.setExtraJson(mockOptions(Map.of("fail_status", 500)));
 

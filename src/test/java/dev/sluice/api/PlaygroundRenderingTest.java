@@ -68,6 +68,21 @@ class PlaygroundRenderingTest {
     assertThat(page.driver.executeScript("return window.pwned === undefined")).isEqualTo(true);
   }
 
+  /** The second line of defence: were markup ever to get in, its inline script would not run. */
+  @Test
+  void thePolicyBlocksInlineScriptEvenIfMarkupGotIn() {
+    page.driver.executeScript(
+        """
+        const list = document.getElementById('messages');
+        list.innerHTML = '<li><img src="/playground/none.png" onerror="window.pwned = 4"></li>';
+        list.querySelector('img').addEventListener('error', () => { window.failedToLoad = true; });
+        """);
+
+    page.wait.until(
+        d -> Boolean.TRUE.equals(page.driver.executeScript("return window.failedToLoad")));
+    assertThat(page.driver.executeScript("return window.pwned === undefined")).isEqualTo(true);
+  }
+
   @Test
   void markdownRendersAsItArrives() {
     String markdown =
