@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * The Sluice HTTP server: Javalin on Jetty 12, every request on its own virtual thread.
  *
  * <p>Routes: {@code POST /v1/chat/completions}, {@code GET /v1/models[/{id}]}, {@code GET /health},
- * {@code GET /ready}, {@code GET /metrics}. Every error, including unknown paths (404) and wrong
- * methods (405), is answered in OpenAI's error shape.
+ * {@code GET /ready}, {@code GET /metrics}, the agent routes, and the web playground at {@code GET
+ * /} (see {@link PlaygroundHandler}). Every error, including unknown paths (404) and wrong methods
+ * (405), is answered in OpenAI's error shape.
  */
 public final class SluiceServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SluiceServer.class);
@@ -87,6 +88,7 @@ public final class SluiceServer implements AutoCloseable {
     ReadinessCheck readiness = new ReadinessCheck(router.models());
     String apiKey = config.server().apiKey();
     ApiKeyCheck keyCheck = apiKey == null ? null : new ApiKeyCheck(apiKey);
+    PlaygroundHandler playground = new PlaygroundHandler();
 
     Javalin app =
         Javalin.create(
@@ -122,6 +124,8 @@ public final class SluiceServer implements AutoCloseable {
               cfg.routes.get("/v1/models", models::list);
               cfg.routes.get("/v1/models/{id}", models::get);
               cfg.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
+              cfg.routes.get("/", playground::page);
+              cfg.routes.get("/playground/{file}", playground::asset);
               agents.routes(cfg.routes, store, relay);
               // Agno's Agent UI and other browser apps call from their own origin.
               cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.anyHost()));
