@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the Sluice server.")
 public final class ServeCommand implements Callable<Integer> {
   static final int BAD_CONFIG = 2;
+  private static final String HTTP_CLIENT_BUFFER = "jdk.httpclient.bufsize";
 
   @Spec CommandSpec spec;
 
@@ -45,6 +46,12 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (host != null) {
       loaded = loaded.withServer(loaded.server().withHost(host));
+    }
+    // java.net.http keeps a read buffer of this size per upstream connection, 16 KiB by default;
+    // an upstream chunk is a few hundred bytes, and 10,000 open streams spent 160 MB on them
+    // (docs/benchmarks.md). Read before the first HttpClient exists; a -D given by the user wins.
+    if (System.getProperty(HTTP_CLIENT_BUFFER) == null) {
+      System.setProperty(HTTP_CLIENT_BUFFER, "4096");
     }
     SluiceServer server = SluiceServer.start(loaded);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -47,7 +47,8 @@ final class OpenAiStream implements PushedUpstream, HttpResponse.BodySubscriber<
           .newDecoder()
           .onMalformedInput(CodingErrorAction.REPLACE)
           .onUnmappableCharacter(CodingErrorAction.REPLACE);
-  private final CharBuffer chars = CharBuffer.allocate(8192);
+  // Small: one per open stream, and a chunk is a few hundred characters (decode() loops on more).
+  private final CharBuffer chars = CharBuffer.allocate(1024);
   private ByteBuffer carry; // the start of a character cut off at the end of the last buffer
   private volatile Flow.Subscription subscription;
   private volatile boolean paused;
