@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@link #closedLoop}: {@code concurrency} workers, each sending {@code rounds} requests one
  *       after another, so that about {@code concurrency} streams are open throughout; workers start
- *       spread over one stream's duration so that they do not all ask at the same instant.
+ *       spread over one stream's duration so that they do not all ask at the same instant. Driven
+ *       by one thread on a selector ({@link SelectorLoad}).
  *   <li>{@link #holdOpen}: {@code concurrency} streams opened at a fixed rate; once every one has
  *       its first token (all open at once) {@code whileOpen} runs, then the streams finish.
  * </ul>
@@ -36,32 +37,21 @@ final class LoadRun {
             + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Benchmark\"}]}";
   }
 
-  LoadSummary closedLoop(int concurrency, int rounds, long spreadMillis)
-      throws InterruptedException {
-    ConcurrentLinkedQueue<StreamProbe.Result> results = new ConcurrentLinkedQueue<>();
+  LoadSummary closedLoop(int concurrency, int rounds, long spreadMillis) {
     long start = System.nanoTime();
-    List<Thread> workers = new ArrayList<>(concurrency);
-    for (int w = 0; w < concurrency; w++) {
-      long delayNanos = spreadMillis * 1_000_000L * w / concurrency;
-      workers.add(
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    sleepUntil(start + delayNanos);
-                    StreamProbe probe = new StreamProbe(target, path, body);
-                    for (int r = 0; r < rounds; r++) {
-                      results.add(probe.run(tokens, null));
-                    }
-                  }));
+    try {
+      SelectorLoad load =
+          new SelectorLoad(target, SelectorLoad.request(target, path, body), tokens);
+      List<StreamProbe.Result> results = load.run(concurrency, rounds, spreadMillis);
+      return LoadSummary.of(results, System.nanoTime() - start);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("the load generator failed", e);
     }
-    for (Thread t : workers) {
-      t.join();
-    }
-    return LoadSummary.of(List.copyOf(results), System.nanoTime() - start);
   }
 
   /**
-   * Opens {@code concurrency} streams at {@code perSecond}; runs {@code whileOpen} when all are.
+   * Opens {@code concurrency} streams at {@code perSecond}, each on a virtual thread ({@link
+   * StreamProbe}: held streams send few chunks); runs {@code whileOpen} once all are open.
    */
   LoadSummary holdOpen(int concurrency, int perSecond, Runnable whileOpen)
       throws InterruptedException {

@@ -201,13 +201,18 @@ public final class PacedUpstream implements AutoCloseable {
         ByteBuffer b = out.peek();
         channel.write(b);
         if (b.hasRemaining()) {
-          key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+          interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
           return;
         }
         out.poll();
       }
-      if (key.isValid()) {
-        key.interestOps(SelectionKey.OP_READ);
+      interest(SelectionKey.OP_READ);
+    }
+
+    /** Changes the key's interest only when it differs: each change costs an epoll_ctl call. */
+    private void interest(int ops) {
+      if (key.isValid() && key.interestOps() != ops) {
+        key.interestOps(ops);
       }
     }
 
