@@ -108,7 +108,10 @@ final class ToolRound {
     }
   }
 
-  /** Agno's {@code tool} object: id, name, arguments, result or error, and timings. */
+  /**
+   * Agno's {@code tool} object: id, name, arguments, {@code tool_call_error}, the result or the
+   * {@code error} (nulls are dropped from events), and timings once it ran.
+   */
   private static JsonNode tool(
       AssembledToolCall call, JsonNode args, String result, String error, long start, long end) {
     var tool = Json.MAPPER.createObjectNode();
@@ -121,6 +124,9 @@ final class ToolRound {
     }
     tool.put("tool_call_error", error != null);
     tool.put("result", result);
+    // AgentOS's ToolExecution carries the failure in the tool itself; the event's top-level
+    // "error" stays for clients that read it there.
+    tool.put("error", error);
     if (end >= 0) {
       tool.putObject("metrics")
           .put("start_time", start / 1000.0)

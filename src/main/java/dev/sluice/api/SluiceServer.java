@@ -17,6 +17,7 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.HttpResponseException;
 import java.net.URI;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -181,6 +182,19 @@ public final class SluiceServer implements AutoCloseable {
 
   public SluiceMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * Tests: fixes the kernel send buffer (SO_SNDBUF) of connections accepted from now on. Over
+   * loopback, with its 64 KiB segments, Linux starts each connection with a send buffer of about 2
+   * MiB, which would hide a stalled client from the server's own buffers for a long time.
+   */
+  void fixSocketSendBuffer(int bytes) {
+    for (Connector connector : app.jettyServer().server().getConnectors()) {
+      if (connector instanceof ServerConnector c) {
+        c.setAcceptedSendBufferSize(bytes);
+      }
+    }
   }
 
   @Override

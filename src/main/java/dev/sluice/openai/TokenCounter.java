@@ -11,10 +11,12 @@ import java.util.List;
  * the mock. For other model families the count is an approximation of the same order.
  *
  * <p>Prompt tokens follow OpenAI's published rule of thumb: 3 tokens of framing per message plus
- * its role and text, and 3 to prime the reply. Thread-safe; the encoding loads on first use.
+ * its role and text, and 3 to prime the reply. Thread-safe. The encoding (about a second of CPU to
+ * load) is loaded once per process, on first use; threads that need it meanwhile wait for that load
+ * instead of each loading a copy, as a burst of first requests otherwise would.
  */
 public final class TokenCounter {
-  private volatile Encoding encoding;
+  private static volatile Encoding encoding;
 
   public int count(String text) {
     return text.isEmpty() ? 0 : encoding().countTokensOrdinary(text);
@@ -28,12 +30,15 @@ public final class TokenCounter {
     return tokens;
   }
 
-  private Encoding encoding() {
+  private static Encoding encoding() {
     Encoding e = encoding;
-    if (e == null) {
-      e = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
-      encoding = e;
+    return e != null ? e : load();
+  }
+
+  private static synchronized Encoding load() {
+    if (encoding == null) {
+      encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     }
-    return e;
+    return encoding;
   }
 }

@@ -93,7 +93,9 @@ final class MockProvider implements ChatProvider {
    * deltas is a mid-stream failure.
    */
   private static final class MockStream implements UpstreamStream {
-    private final List<StreamEvent> deltas;
+    /** The prepared reply; null once closed, so that a closed stream holds none of it. */
+    private volatile List<StreamEvent> deltas;
+
     private final String finishReason;
     private final StreamEvent.Usage usage;
     private final long intervalMs;
@@ -125,7 +127,8 @@ final class MockProvider implements ChatProvider {
     }
 
     private StreamEvent produce() throws InterruptedException {
-      if (closed.getCount() == 0) {
+      List<StreamEvent> deltas = this.deltas;
+      if (deltas == null) {
         return null;
       }
       if (sent == failAfter && position <= deltas.size()) {
@@ -155,6 +158,9 @@ final class MockProvider implements ChatProvider {
     @Override
     public void close() {
       closed.countDown();
+      // Whoever holds this stream after its end (a handler blocked on a stalled client) must not
+      // keep the whole reply alive.
+      deltas = null;
     }
   }
 }

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The agent layer end to end, over raw HTTP, on one database: one server per class (the agent
- * {@code helper} on the mock model, with {@code datetime} and {@code calculator}), restarted on the
- * same database where a test needs it. The tests are in the interfaces: the AgentOS routes and
- * streamed runs ({@link AgentRunsContract}), sessions and their history ({@link
- * AgentSessionsContract}), cancelling, busy sessions and bad input ({@link AgentControlContract}).
- * Each test uses sessions of its own, so they do not depend on one another.
+ * {@code helper} on the mock model, with {@code datetime} and {@code calculator}, and {@code
+ * other}, without tools), restarted on the same database where a test needs it. The tests are in
+ * the interfaces: the AgentOS routes and streamed runs ({@link AgentRunsContract}), sessions and
+ * their history ({@link AgentSessionsContract}), cancelling, busy sessions and bad input ({@link
+ * AgentControlContract}). Each test uses sessions of its own, so they do not depend on one another.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -38,6 +38,10 @@ abstract class AgentApiContract
           List.of("datetime", "calculator"),
           3,
           6);
+
+  /** A second agent, so that listings and filters have something to leave out. */
+  static final AgentConfig OTHER =
+      new AgentConfig("other", "Other", "Answers without tools.", "mock", "", List.of(), 3, 6);
 
   private final HttpClient http = TestHttp.client();
   private StorageConfig storage;
@@ -82,7 +86,7 @@ abstract class AgentApiContract
             new ServerConfig("127.0.0.1", 0, null, ServerConfig.DEFAULT_MAX_BODY_BYTES),
             StreamsConfig.defaults(),
             List.of(ModelConfig.mock()),
-            new AgentSetup(storage, ToolsConfig.defaults(), List.of(HELPER)),
+            new AgentSetup(storage, ToolsConfig.defaults(), List.of(HELPER, OTHER)),
             "test"));
   }
 }

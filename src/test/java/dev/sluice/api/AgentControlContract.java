@@ -214,6 +214,10 @@ interface AgentControlContract extends AgentApiFixture {
     assertThat(failed.tool().path("tool_name").asText()).isEqualTo("calculator");
     assertThat(failed.tool().path("tool_args").path("expression").asText()).isEqualTo("2+");
     assertThat(failed.tool().path("tool_call_error").asBoolean()).isTrue();
+    assertThat(failed.tool().path("error").asText())
+        .as("the error inside the tool")
+        .isEqualTo(message);
+    assertThat(failed.tool().has("result")).isFalse();
     // The model is told what went wrong and answers from it.
     assertThat(events.getLast().text("content"))
         .isEqualTo(AgentRunsContract.joinedContent(events))

@@ -24,7 +24,7 @@ interface AgentRunsContract extends AgentApiFixture {
     HttpResponse<String> list = TestHttp.get(http(), server(), "/agents");
     assertThat(list.statusCode()).isEqualTo(200);
     JsonNode agents = TestHttp.json(list.body());
-    assertThat(agents.size()).isEqualTo(1);
+    assertThat(agents.findValuesAsText("id")).containsExactly("helper", "other");
     assertHelper(agents.get(0));
 
     HttpResponse<String> one = TestHttp.get(http(), server(), "/agents/helper");
@@ -187,6 +187,11 @@ interface AgentRunsContract extends AgentApiFixture {
 
   /** Every event carries the run's envelope; ids count from 0 without gaps. */
   static void assertEnvelope(List<Event> events) {
+    assertEnvelope(events, "helper", "Helper");
+  }
+
+  /** As {@link #assertEnvelope(List)}, for a run of another agent. */
+  static void assertEnvelope(List<Event> events, String agentId, String agentName) {
     assertThat(events).isNotEmpty();
     String runId = events.getFirst().text("run_id");
     String sessionId = events.getFirst().text("session_id");
@@ -197,8 +202,8 @@ interface AgentRunsContract extends AgentApiFixture {
       assertThat(e.id()).as("id of %s", e).isEqualTo(i);
       assertThat(e.data().path("created_at").isIntegralNumber()).as("created_at of %s", e).isTrue();
       assertThat(e.text("event")).isEqualTo(e.name());
-      assertThat(e.text("agent_id")).isEqualTo("helper");
-      assertThat(e.text("agent_name")).isEqualTo("Helper");
+      assertThat(e.text("agent_id")).isEqualTo(agentId);
+      assertThat(e.text("agent_name")).isEqualTo(agentName);
       assertThat(e.text("run_id")).isEqualTo(runId);
       assertThat(e.text("session_id")).isEqualTo(sessionId);
       if (e.name().equals("RunContent")) {

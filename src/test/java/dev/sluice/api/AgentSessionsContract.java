@@ -91,6 +91,43 @@ interface AgentSessionsContract extends AgentApiFixture {
   }
 
   @Test
+  default void filtersSessionsByAgentAndPagesThem() {
+    String user = "filter-" + UUID.randomUUID();
+    List<String> helpers = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      helpers.add(run("helper", "calculate 1+" + i, user));
+    }
+    String other = run("other", "hello", user);
+
+    for (String filter : List.of("agent_id", "component_id")) {
+      JsonNode mine = getJson("/sessions?" + filter + "=helper&user_id=" + user);
+      assertThat(sessionIds(mine.path("data")))
+          .as(filter)
+          .containsExactlyInAnyOrderElementsOf(helpers);
+      assertThat(mine.path("meta").path("total_count").asInt()).isEqualTo(3);
+      JsonNode others = getJson("/sessions?" + filter + "=other&user_id=" + user);
+      assertThat(sessionIds(others.path("data"))).as(filter).containsExactly(other);
+      assertThat(others.path("data").get(0).path("agent_id").asText()).isEqualTo("other");
+    }
+    assertThat(getJson("/sessions?user_id=" + user).path("meta").path("total_count").asInt())
+        .as("no agent filter: both agents' sessions")
+        .isEqualTo(4);
+
+    JsonNode page1 = getJson("/sessions?component_id=helper&user_id=" + user + "&limit=2");
+    JsonNode page2 = getJson("/sessions?component_id=helper&user_id=" + user + "&limit=2&page=2");
+    assertThat(page1.path("data")).hasSize(2);
+    assertThat(page2.path("data")).hasSize(1);
+    assertThat(page2.path("meta").path("page").asInt()).isEqualTo(2);
+    assertThat(page2.path("meta").path("total_count").asInt()).isEqualTo(3);
+    assertThat(page2.path("meta").path("total_pages").asInt()).isEqualTo(2);
+    List<String> paged = new ArrayList<>(sessionIds(page1.path("data")));
+    paged.addAll(sessionIds(page2.path("data")));
+    // Each session on one page only. (Their order is not checked: sessions updated in the same
+    // second are ordered by id.)
+    assertThat(paged).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(helpers);
+  }
+
+  @Test
   default void deletesASession() {
     String sessionId =
         AgentHttp.jsonRun(http(), server(), fields("message", "calculate 6*7"))
@@ -139,6 +176,20 @@ interface AgentSessionsContract extends AgentApiFixture {
     assertThat(after.path("metrics").path("input_tokens").asInt())
         .isGreaterThan(fresh.path("metrics").path("input_tokens").asInt());
     assertThat(getJson("/sessions/" + sessionId + "/runs")).hasSize(2);
+  }
+
+  /** A non-streamed run of {@code agent} for {@code user}, in a new session; its id. */
+  private String run(String agent, String message, String user) {
+    HttpResponse<String> response =
+        TestHttp.send(
+            http(),
+            AgentHttp.run(
+                server(),
+                agent,
+                Form.JSON,
+                fields("message", message, "user_id", user, "stream", "false")));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return TestHttp.json(response.body()).path("session_id").asText();
   }
 
   private JsonNode getJson(String path) {

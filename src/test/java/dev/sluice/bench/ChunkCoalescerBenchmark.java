@@ -37,7 +37,7 @@ public class ChunkCoalescerBenchmark {
   private static final String MIXED =
       "Café déjà vu 🚀 naïve 👍🏽 family 👨‍👩‍👧 flag 🇫🇷 日本語のテキストも 大丈夫です。 e\u0301 ok.\n";
 
-  @Param({"word", "raw", "sentence"})
+  @Param({"word", "raw", "sentence", "line"})
   public String policy;
 
   @Param({"english", "mixed"})

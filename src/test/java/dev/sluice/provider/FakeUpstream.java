@@ -165,6 +165,7 @@ public final class FakeUpstream implements AutoCloseable {
   private final Queue<Response> queued = new ConcurrentLinkedQueue<>();
   private final AtomicInteger chatRequests = new AtomicInteger();
   private volatile Response script = Response.sse("data: [DONE]\n\n");
+  private volatile boolean recording = true;
 
   private FakeUpstream() throws IOException {
     server = new ServerSocket();
@@ -193,6 +194,17 @@ public final class FakeUpstream implements AutoCloseable {
     return this;
   }
 
+  /** Stops recording requests, so that a test measuring the heap does not measure the record. */
+  FakeUpstream notRecording() {
+    recording = false;
+    return this;
+  }
+
+  /** How many connections from clients are open now. */
+  public int openConnections() {
+    return open.size();
+  }
+
   /** How many chat completions requests arrived. */
   int chatRequests() {
     return chatRequests.get();
@@ -210,7 +222,7 @@ public final class FakeUpstream implements AutoCloseable {
   }
 
   /** Counted down when the client closes a connection held open by a {@link Response#hang}. */
-  CountDownLatch clientClosed() {
+  public CountDownLatch clientClosed() {
     return clientClosed;
   }
 
@@ -235,7 +247,9 @@ public final class FakeUpstream implements AutoCloseable {
       if (request == null) {
         return;
       }
-      requests.add(request);
+      if (recording) {
+        requests.add(request);
+      }
       if (request.method().equals("GET") && request.path().equals("/v1/models")) {
         write(
             socket,
