@@ -12,8 +12,12 @@ import java.util.Map;
 
 /** The benchmark's figures: collected as the run goes, printed as a table, written as JSON. */
 final class BenchReport {
-  /** One latency run: a target at a concurrency, with the CPU its process spent. */
-  record Row(String target, int concurrency, LoadSummary load, double cpuSeconds) {
+  /**
+   * One latency run: a target at a concurrency, with the CPU its process spent, its JIT compiler
+   * threads' apart ({@code jitSeconds}, not in {@code cpuSeconds}).
+   */
+  record Row(
+      String target, int concurrency, LoadSummary load, double cpuSeconds, double jitSeconds) {
     double cpuPer1000Streams() {
       int streams = load.completed() + load.failed();
       return streams == 0 ? Double.NaN : cpuSeconds * 1000 / streams;
@@ -64,7 +68,7 @@ final class BenchReport {
   void print(PrintStream out) {
     out.printf(
         "%nStreams of %d tokens %d ms apart, %d per worker; times in ms, CPU of the target's"
-            + " process (for direct: the upstream's)%n",
+            + " process (for direct: the upstream's), without JIT compiler threads%n",
         tokens, intervalMs, rounds);
     out.printf(
         "%-10s %6s %6s %5s %8s %8s %8s %8s %7s %9s %10s %9s%n",
@@ -177,6 +181,7 @@ final class BenchReport {
       m.put("concurrency", r.concurrency());
       m.putAll(r.load().toJson());
       m.put("cpu_s", r.cpuSeconds());
+      m.put("jit_cpu_s", r.jitSeconds());
       m.put("cpu_s_per_1000_streams", r.cpuPer1000Streams());
       m.put("cpu_us_per_chunk", r.cpuMicrosPerChunk());
       runs.add(m);

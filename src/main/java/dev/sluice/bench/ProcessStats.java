@@ -28,6 +28,32 @@ final class ProcessStats {
     return total;
   }
 
+  /**
+   * CPU seconds spent so far by a JVM's JIT compiler threads ({@code C1/C2 CompilerThread}): a
+   * warm-up cost, not a per-chunk one, reported apart so that steady-state figures compare with a
+   * server written in C. 0 for other processes.
+   */
+  static double jitSeconds(long pid) {
+    double total = 0;
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String comm = Files.readString(task.resolve("comm")).strip();
+          if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+            String stat = Files.readString(task.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+          }
+        } catch (IOException | RuntimeException gone) {
+          // The thread ended between listing and reading.
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return total;
+  }
+
   /** Resident set size in bytes of {@code pid} and its descendants. */
   static long rssBytes(long pid) {
     long total = 0;
