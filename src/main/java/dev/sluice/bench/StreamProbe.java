@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 
 /**
  * One streaming chat request, timed from the client's side over a plain socket: the time to the
@@ -33,22 +32,7 @@ final class StreamProbe {
 
   StreamProbe(InetSocketAddress target, String path, String body) {
     this.target = target;
-    byte[] json = body.getBytes(StandardCharsets.UTF_8);
-    String head =
-        "POST "
-            + path
-            + " HTTP/1.1\r\nHost: "
-            + target.getHostString()
-            + ":"
-            + target.getPort()
-            + "\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n"
-            + "Connection: close\r\nContent-Length: "
-            + json.length
-            + "\r\n\r\n";
-    byte[] h = head.getBytes(StandardCharsets.US_ASCII);
-    this.request = new byte[h.length + json.length];
-    System.arraycopy(h, 0, request, 0, h.length);
-    System.arraycopy(json, 0, request, h.length, json.length);
+    this.request = SelectorLoad.request(target, path, body);
   }
 
   Result run(int expectedContentEvents, FirstToken onFirst) {
