@@ -42,7 +42,7 @@ final class MockProvider implements ChatProvider {
           toolCalls,
           "tool_calls",
           new StreamEvent.Usage(promptTokens, toolCalls.size()),
-          options.intervalMs(),
+          evenly(toolCalls.size(), options.intervalMs()),
           options.failAfter());
     }
     MockReply reply = MockReply.of(request, options);
@@ -51,8 +51,34 @@ final class MockProvider implements ChatProvider {
         deltas.stream().<StreamEvent>map(StreamEvent.Text::new).toList(),
         reply.finishReason(),
         new StreamEvent.Usage(promptTokens, reply.tokens().size()),
-        options.intervalMs(),
+        options.messy()
+            ? pacedByLength(deltas, reply.tokens(), options.intervalMs())
+            : evenly(deltas.size(), options.intervalMs()),
         options.failAfter());
+  }
+
+  /** The wait before each delta: none before the first, {@code intervalMs} before the others. */
+  private static long[] evenly(int count, long intervalMs) {
+    long[] waits = new long[count];
+    java.util.Arrays.fill(waits, Math.min(1, count), count, intervalMs);
+    return waits;
+  }
+
+  /**
+   * Messy deltas keep the model's pace: a delta waits in proportion to its length (at most one
+   * interval, as a provider that batches tokens sends no slower than it generates them), so that
+   * text arrives about as fast as {@code tokens} one interval apart however it is cut, and empty
+   * deltas come at once, as providers send them beside real ones. (Paced one interval per delta, a
+   * word cut in three waited past the default {@code max_delay_ms} and was sent in parts.)
+   */
+  static long[] pacedByLength(List<String> deltas, List<String> tokens, long intervalMs) {
+    int chars = tokens.stream().mapToInt(String::length).sum();
+    double perChar = chars == 0 ? 0 : (double) intervalMs * tokens.size() / chars;
+    long[] waits = new long[deltas.size()];
+    for (int i = 1; i < waits.length; i++) {
+      waits[i] = Math.min(intervalMs, Math.round(perChar * deltas.get(i).length()));
+    }
+    return waits;
   }
 
   /**
@@ -98,7 +124,7 @@ final class MockProvider implements ChatProvider {
 
     private final String finishReason;
     private final StreamEvent.Usage usage;
-    private final long intervalMs;
+    private final long[] waitsMs; // before each delta
     private final int failAfter;
     private final CountDownLatch closed = new CountDownLatch(1);
     private int position;
@@ -108,12 +134,12 @@ final class MockProvider implements ChatProvider {
         List<StreamEvent> deltas,
         String finishReason,
         StreamEvent.Usage usage,
-        long intervalMs,
+        long[] waitsMs,
         int failAfter) {
       this.deltas = deltas;
       this.finishReason = finishReason;
       this.usage = usage;
-      this.intervalMs = intervalMs;
+      this.waitsMs = waitsMs;
       this.failAfter = failAfter;
     }
 
@@ -141,7 +167,8 @@ final class MockProvider implements ChatProvider {
       }
       int index = position++;
       if (index < deltas.size()) {
-        if (index > 0 && intervalMs > 0 && closed.await(intervalMs, TimeUnit.MILLISECONDS)) {
+        long wait = waitsMs[index];
+        if (wait > 0 && closed.await(wait, TimeUnit.MILLISECONDS)) {
           return null;
         }
         return deltas.get(index);

@@ -138,6 +138,22 @@ class MockProviderTest {
   }
 
   @Test
+  void messyDeltasKeepTheModelsPaceSoWordsArriveWithinTheMaxDelay() {
+    List<String> tokens = List.of("Sing", " about", " rockets", " and", " stars", ".");
+    List<String> deltas = MockProvider.messy(tokens);
+    long[] waits = MockProvider.pacedByLength(deltas, tokens, 20);
+    assertThat(waits[0]).as("the first delta comes at once").isZero();
+    for (int i = 1; i < deltas.size(); i++) {
+      assertThat(waits[i]).as("delta %d %s", i, deltas.get(i)).isBetween(0L, 20L);
+      if (deltas.get(i).isEmpty()) {
+        assertThat(waits[i]).as("an empty delta comes with its neighbour").isZero();
+      }
+    }
+    // About the plain reply's pace (6 tokens 20 ms apart), never slower.
+    assertThat(java.util.Arrays.stream(waits).sum()).isBetween(60L, 6 * 20L + 20);
+  }
+
+  @Test
   void messyModeAlsoSplitsAGeneratedReplyDeterministically() throws Exception {
     List<StreamEvent> first = mock("Sing about rockets", "\"tokens\":200,\"messy\":true");
     List<StreamEvent> tidy = mock("Sing about rockets", "\"tokens\":200");
