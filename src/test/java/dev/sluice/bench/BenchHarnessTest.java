@@ -61,6 +61,20 @@ class BenchHarnessTest {
   }
 
   @Test
+  void holdOpenRunsItsCheckOnceEveryStreamIsOpenAndThenLetsThemFinish() throws Exception {
+    InetSocketAddress target = new InetSocketAddress("127.0.0.1", upstream.port());
+    java.util.concurrent.atomic.AtomicInteger checks =
+        new java.util.concurrent.atomic.AtomicInteger();
+    LoadSummary s =
+        new LoadRun(target, "/v1/chat/completions", "bench", TOKENS)
+            .holdOpen(6, 1_000, checks::incrementAndGet);
+    assertThat(checks).hasValue(1);
+    assertThat(s.failed()).as(s.firstError()).isZero();
+    assertThat(s.completed()).isEqualTo(6);
+    assertThat(s.chunks()).isEqualTo(6L * TOKENS);
+  }
+
+  @Test
   void throughSluiceEveryStreamCompletesWithAChunkPerWord() throws Exception {
     ModelConfig bench =
         new ModelConfig(
