@@ -20,9 +20,9 @@ final class ProcessStats {
   static double cpuSeconds(long pid) {
     double total = 0;
     for (long p : tree(pid)) {
-      String[] f = statFields(p);
+      String[] f = statFields(Path.of("/proc", Long.toString(p), "stat"));
       if (f != null) {
-        total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+        total += cpu(f);
       }
     }
     return total;
@@ -39,10 +39,9 @@ final class ProcessStats {
       for (Path task : tasks.toList()) {
         try {
           String comm = Files.readString(task.resolve("comm")).strip();
-          if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
-            String stat = Files.readString(task.resolve("stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+          String[] f = statFields(task.resolve("stat"));
+          if (f != null && (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler"))) {
+            total += cpu(f);
           }
         } catch (IOException | RuntimeException gone) {
           // The thread ended between listing and reading.
@@ -109,7 +108,7 @@ final class ProcessStats {
           .filter(n -> n.chars().allMatch(Character::isDigit))
           .forEach(
               n -> {
-                String[] f = statFields(Long.parseLong(n));
+                String[] f = statFields(Path.of("/proc", n, "stat"));
                 if (f != null) {
                   parents.add(new long[] {Long.parseLong(n), Long.parseLong(f[1])});
                 }
@@ -127,10 +126,15 @@ final class ProcessStats {
     return all;
   }
 
+  /** User plus system seconds from a stat file's fields. */
+  private static double cpu(String[] fields) {
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+  }
+
   /** The fields of /proc/pid/stat after the command name: [0] is state, [1] ppid, [11] utime. */
-  private static String[] statFields(long pid) {
+  private static String[] statFields(Path statFile) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String stat = Files.readString(statFile);
       return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     } catch (IOException | RuntimeException gone) {
       return null;

@@ -92,14 +92,10 @@ final class SelectorLoad {
   private final class Stream {
     final SocketChannel channel;
     final int roundsLeft;
-    final long startNanos = System.nanoTime();
     final ByteBuffer out = request.duplicate();
     final ResponseScan scan = new ResponseScan();
-    final long[] gaps = new long[Math.max(0, tokens - 1)];
+    final ContentTimes times = new ContentTimes(System.nanoTime(), tokens);
     boolean connected;
-    int events;
-    long firstNanos = -1;
-    long lastNanos;
     String error;
 
     Stream(SocketChannel channel, int roundsLeft) {
@@ -135,7 +131,7 @@ final class SelectorLoad {
       readBuffer.clear();
       int n = channel.read(readBuffer);
       if (n < 0) {
-        error = "connection closed after " + events + " content events";
+        error = "connection closed after " + times.events() + " content events";
         return false;
       }
       readBuffer.flip();
@@ -143,7 +139,7 @@ final class SelectorLoad {
       long now = System.nanoTime();
       for (int kind : scan.feed(bytes, n)) {
         switch (kind) {
-          case ResponseScan.CONTENT -> content(now);
+          case ResponseScan.CONTENT -> times.arrived(now);
           case ResponseScan.DONE -> {
             return true;
           }
@@ -156,23 +152,8 @@ final class SelectorLoad {
       return null;
     }
 
-    private void content(long now) {
-      if (events == 0) {
-        firstNanos = now - startNanos;
-      } else if (events - 1 < gaps.length) {
-        gaps[events - 1] = now - lastNanos;
-      }
-      lastNanos = now;
-      events++;
-    }
-
     StreamProbe.Result result(boolean ok) {
-      if (!ok) {
-        return new StreamProbe.Result(false, error, -1, new long[0], 0);
-      }
-      long[] g =
-          events - 1 >= gaps.length ? gaps : java.util.Arrays.copyOf(gaps, Math.max(0, events - 1));
-      return new StreamProbe.Result(true, null, firstNanos, g, events);
+      return ok ? times.completed() : ContentTimes.failed(error);
     }
   }
 

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.util.Arrays;
 
 /**
  * One streaming chat request on a blocking socket, timed from the client's side: the time to the
@@ -34,8 +33,7 @@ final class StreamProbe {
   }
 
   Result run(int expectedContentEvents, FirstToken onFirst) {
-    long start = System.nanoTime();
-    long[] gaps = new long[Math.max(0, expectedContentEvents - 1)];
+    ContentTimes times = new ContentTimes(System.nanoTime(), expectedContentEvents);
     try (Socket socket = new Socket()) {
       socket.setTcpNoDelay(true);
       socket.connect(target, 10_000);
@@ -46,42 +44,27 @@ final class StreamProbe {
       InputStream in = socket.getInputStream();
       ResponseScan scan = new ResponseScan();
       byte[] buffer = new byte[8192];
-      int events = 0;
-      long first = -1;
-      long last = 0;
       while (true) {
         int n = in.read(buffer);
         if (n < 0) {
-          return failed("connection closed after " + events + " content events");
+          return ContentTimes.failed(
+              "connection closed after " + times.events() + " content events");
         }
         long now = System.nanoTime();
         for (int kind : scan.feed(buffer, n)) {
           if (kind == ResponseScan.DONE) {
-            long[] g =
-                events - 1 >= gaps.length ? gaps : Arrays.copyOf(gaps, Math.max(0, events - 1));
-            return new Result(true, null, first, g, events);
+            return times.completed();
           }
           if (kind == ResponseScan.FAILED) {
-            return failed(scan.failure());
+            return ContentTimes.failed(scan.failure());
           }
-          if (events == 0) {
-            first = now - start;
-            if (onFirst != null) {
-              onFirst.arrived();
-            }
-          } else if (events - 1 < gaps.length) {
-            gaps[events - 1] = now - last;
+          if (times.arrived(now) && onFirst != null) {
+            onFirst.arrived();
           }
-          last = now;
-          events++;
         }
       }
     } catch (IOException e) {
-      return failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+      return ContentTimes.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
     }
-  }
-
-  private static Result failed(String why) {
-    return new Result(false, why, -1, new long[0], 0);
   }
 }

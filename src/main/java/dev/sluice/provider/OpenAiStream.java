@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An upstream's SSE body, decoded as java.net.http delivers it: the HTTP client pushes byte buffers
@@ -40,7 +39,6 @@ final class OpenAiStream implements PushedUpstream, HttpResponse.BodySubscriber<
   private record Failure(UpstreamException error) {}
 
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-  private final AtomicInteger queued = new AtomicInteger();
   private final SseParser parser = new SseParser(this::onEvent);
   private final CharsetDecoder utf8 =
       StandardCharsets.UTF_8
@@ -74,7 +72,7 @@ final class OpenAiStream implements PushedUpstream, HttpResponse.BodySubscriber<
     for (ByteBuffer buffer : buffers) {
       decode(withCarry(buffer), false);
     }
-    if (queued.get() < HIGH_WATER) {
+    if (queue.size() < HIGH_WATER) {
       subscription.request(1);
     } else {
       paused = true;
@@ -167,7 +165,6 @@ final class OpenAiStream implements PushedUpstream, HttpResponse.BodySubscriber<
   }
 
   private void offer(Object item) {
-    queued.incrementAndGet();
     queue.add(item);
   }
 
@@ -191,7 +188,6 @@ final class OpenAiStream implements PushedUpstream, HttpResponse.BodySubscriber<
     if (item == null) {
       return null;
     }
-    queued.decrementAndGet();
     resumeIfDrained();
     if (closed || item == END) {
       ended = true;
@@ -210,7 +206,7 @@ final class OpenAiStream implements PushedUpstream, HttpResponse.BodySubscriber<
   }
 
   private void resumeIfDrained() {
-    if (paused && queued.get() < HIGH_WATER / 2) {
+    if (paused && queue.size() < HIGH_WATER / 2) {
       paused = false;
       subscription.request(1);
     }
